@@ -104,7 +104,7 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
         var addressText = slash < 0 ? text : text[..slash];
         if (!IPAddress.TryParse(addressText, out var address)
             || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-            || address.ScopeId != 0)
+            || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
         {
             error = $"'{addressText}' is not an IP address";
             return false;

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OutputGuard.ControlPlane.Configuration;
+
+/// <summary>
+/// The control plane's configuration: one YAML file (<c>--config</c>, alias <c>-server-conf-path</c>),
+/// every key also settable as an environment variable <c>OUTPUTGUARD_&lt;KEY&gt;</c> and the common
+/// ones as flags. The <c>db_*</c> keys are those of the system OutputGuard replaces.
+/// </summary>
+public sealed class ControlPlaneOptions
+{
+    /// <summary>MySQL/MariaDB host; without it the embedded SQLite store in <see cref="DataDir"/> is used.</summary>
+    [ConfigurationKeyName("db_server")]
+    public string? DbServer { get; set; }
+
+    /// <summary>MySQL/MariaDB port.</summary>
+    [ConfigurationKeyName("db_port")]
+    public int DbPort { get; set; } = 3306;
+
+    /// <summary>MySQL/MariaDB user.</summary>
+    [ConfigurationKeyName("db_user")]
+    public string? DbUser { get; set; }
+
+    /// <summary>MySQL/MariaDB password.</summary>
+    [ConfigurationKeyName("db_password")]
+    public string? DbPassword { get; set; }
+
+    /// <summary>MySQL/MariaDB database name.</summary>
+    [ConfigurationKeyName("db_name")]
+    public string? DbName { get; set; }
+
+    /// <summary>Where the embedded SQLite store lives.</summary>
+    [ConfigurationKeyName("data_dir")]
+    public string DataDir { get; set; } = "outputguard-data";
+
+    /// <summary>HTTP/1.1 listener: admin page, JSON API, /healthz, /metrics.</summary>
+    [ConfigurationKeyName("http_address")]
+    public string HttpAddress { get; set; } = "0.0.0.0:8080";
+
+    /// <summary>HTTP/2 listener: gRPC services, reflection, health.</summary>
+    [ConfigurationKeyName("grpc_address")]
+    public string GrpcAddress { get; set; } = "0.0.0.0:8081";
+
+    /// <summary>PEM certificate; with <see cref="TlsKey"/>, both listeners serve TLS.</summary>
+    [ConfigurationKeyName("tls_cert")]
+    public string? TlsCert { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCert"/>.</summary>
+    [ConfigurationKeyName("tls_key")]
+    public string? TlsKey { get; set; }
+
+    /// <summary>Bearer tokens. With none, the first start creates an admin token and prints it once.</summary>
+    [ConfigurationKeyName("tokens")]
+    public List<TokenOptions> Tokens { get; set; } = [];
+
+    /// <summary>Extra internal CIDRs (pod and service ranges), never allowed.</summary>
+    [ConfigurationKeyName("internal_ranges")]
+    public List<string> InternalRanges { get; set; } = [];
+
+    /// <summary>CIDRs that count as public although the defaults call them internal (labs: the documentation ranges).</summary>
+    [ConfigurationKeyName("treat_as_public")]
+    public List<string> TreatAsPublic { get; set; } = [];
+
+    /// <summary>The shortest IPv4 prefix an entry may have (a broader CIDR is refused).</summary>
+    [ConfigurationKeyName("max_ipv4_prefix_breadth")]
+    public int MaxIPv4PrefixBreadth { get; set; } = 8;
+
+    /// <summary>The shortest IPv6 prefix an entry may have.</summary>
+    [ConfigurationKeyName("max_ipv6_prefix_breadth")]
+    public int MaxIPv6PrefixBreadth { get; set; } = 32;
+
+    /// <summary>How many revisions the change log keeps for gateways that were away.</summary>
+    [ConfigurationKeyName("change_log_revisions")]
+    public long ChangeLogRevisions { get; set; } = 100_000;
+
+    /// <summary>Messages queued per gateway stream before the gateway is caught up by a snapshot instead.</summary>
+    [ConfigurationKeyName("stream_queue_capacity")]
+    public int StreamQueueCapacity { get; set; } = 64;
+
+    /// <summary>Destinations per snapshot message.</summary>
+    [ConfigurationKeyName("snapshot_part_size")]
+    public int SnapshotPartSize { get; set; } = 5_000;
+
+    /// <summary>How often a replica looks for revisions committed by other replicas, in milliseconds.</summary>
+    [ConfigurationKeyName("change_poll_interval_ms")]
+    public int ChangePollIntervalMs { get; set; } = 250;
+
+    /// <summary>Whether a MySQL database is configured.</summary>
+    public bool UsesMySql => !string.IsNullOrWhiteSpace(DbServer);
+}

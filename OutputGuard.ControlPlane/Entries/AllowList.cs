@@ -1,0 +1,76 @@
+using OutputGuard.ControlPlane.Store;
+using OutputGuard.ControlPlane.Sync;
+
+namespace OutputGuard.ControlPlane.Entries;
+
+/// <summary>
+/// The allow-list's use cases: create and delete entries, validated first, each one store
+/// transaction, and the change feed woken so connected gateways get the new revision at once.
+/// </summary>
+public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed)
+{
+    /// <summary>Validates and creates; returns the created or identical existing entry.</summary>
+    /// <exception cref="EntryRejectedException">Invalid input, a conflicting entry, or an undeletable entry without the admin role.</exception>
+    public async Task<EntryWriteResult> CreateAsync(
+        string? value, IEnumerable<string>? ports, string? note, bool undeletable, string actor, bool isAdmin, CancellationToken cancellationToken)
+    {
+        if (!validator.TryValidate(value, ports, note, undeletable, out var entry, out var error))
+        {
+            throw new EntryRejectedException(RejectionReason.Invalid, error);
+        }
+
+        if (undeletable && !isAdmin)
+        {
+            throw new EntryRejectedException(RejectionReason.PermissionDenied, "only the admin role may create an undeletable entry: it can never be deleted");
+        }
+
+        var result = await store.CreateEntryAsync(entry, actor, cancellationToken);
+        switch (result.Outcome)
+        {
+            case EntryWriteOutcome.Conflict:
+                var existing = result.Entry!;
+                throw new EntryRejectedException(
+                    RejectionReason.AlreadyExists,
+                    $"{existing.Name} already allows '{existing.Value}' with ports [{string.Join(", ", existing.Ports)}] and undeletable={existing.Undeletable.ToString().ToLowerInvariant()}; delete it first, or create exactly that definition");
+            case EntryWriteOutcome.Created:
+                feed.Notify();
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes an entry.</summary>
+    /// <exception cref="EntryRejectedException">No such entry, or it is undeletable.</exception>
+    public async Task<EntryWriteResult> DeleteAsync(long id, string actor, CancellationToken cancellationToken)
+    {
+        var result = await store.DeleteEntryAsync(id, actor, cancellationToken);
+        switch (result.Outcome)
+        {
+            case EntryWriteOutcome.NotFound:
+                throw new EntryRejectedException(RejectionReason.NotFound, FormattableString.Invariant($"entries/{id} does not exist"));
+            case EntryWriteOutcome.Undeletable:
+                throw new EntryRejectedException(
+                    RejectionReason.Undeletable,
+                    $"{result.Entry!.Name} ('{result.Entry.Value}') is undeletable: it was created so and can never be deleted");
+            default:
+                feed.Notify();
+                return result;
+        }
+    }
+
+    /// <summary>Parses a resource name "entries/{id}".</summary>
+    /// <exception cref="EntryRejectedException">The name is not of that form.</exception>
+    public static long ParseName(string? name)
+    {
+        const string prefix = "entries/";
+        if (name is null || !name.StartsWith(prefix, StringComparison.Ordinal)
+            || !long.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            || id <= 0)
+        {
+            throw new EntryRejectedException(RejectionReason.Invalid, $"name '{name}' is not an entry name like entries/42");
+        }
+
+        return id;
+    }
+}

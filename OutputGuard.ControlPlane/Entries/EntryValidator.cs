@@ -1,0 +1,134 @@
+using OutputGuard.ControlPlane.Configuration;
+using OutputGuard.Netlink.Addressing;
+
+namespace OutputGuard.ControlPlane.Entries;
+
+/// <summary>
+/// Turns what an operator typed into a <see cref="NewEntry"/>, or a message that names the problem.
+/// The kind is decided here: anything with ':' or '/' or only numeric labels is an address (every
+/// inet_aton spelling included, so an internal address cannot slip in as a "domain"), the rest a domain.
+/// </summary>
+public sealed class EntryValidator
+{
+    /// <summary>The longest note accepted.</summary>
+    public const int MaxNoteLength = 1024;
+
+    /// <summary>The most port rules one entry may carry.</summary>
+    public const int MaxPortRules = 64;
+
+    private readonly int _maxV4Breadth;
+    private readonly int _maxV6Breadth;
+
+    /// <summary>Creates a validator with the configured internal ranges and CIDR breadth limits.</summary>
+    public EntryValidator(InternalRanges internalRanges, int maxIPv4Breadth, int maxIPv6Breadth)
+    {
+        InternalRanges = internalRanges;
+        _maxV4Breadth = maxIPv4Breadth;
+        _maxV6Breadth = maxIPv6Breadth;
+    }
+
+    /// <summary>The internal ranges in force.</summary>
+    public InternalRanges InternalRanges { get; }
+
+    /// <summary>Builds the validator from the configuration; a bad CIDR there is a <see cref="ConfigurationException"/>.</summary>
+    public static EntryValidator FromOptions(ControlPlaneOptions options) =>
+        new(BuildRanges(options.InternalRanges, options.TreatAsPublic), options.MaxIPv4PrefixBreadth, options.MaxIPv6PrefixBreadth);
+
+    /// <summary>The internal ranges: the defaults, plus <paramref name="extraInternal"/>, minus <paramref name="treatAsPublic"/>.</summary>
+    public static InternalRanges BuildRanges(IEnumerable<string> extraInternal, IEnumerable<string> treatAsPublic) =>
+        InternalRanges.Create(ParseList(extraInternal, "internal_ranges"), ParseList(treatAsPublic, "treat_as_public"));
+
+    /// <summary>Validates and normalises; on failure <paramref name="error"/> names the problem.</summary>
+    public bool TryValidate(string? value, IEnumerable<string>? ports, string? note, bool undeletable, out NewEntry entry, out string error)
+    {
+        entry = null!;
+        var text = (value ?? string.Empty).Trim();
+        if (text.Length == 0)
+        {
+            error = "entry.value is required: a domain, an IP address or a CIDR";
+            return false;
+        }
+
+        if (text.Length > 300)
+        {
+            error = "entry.value is longer than 300 characters";
+            return false;
+        }
+
+        var portTexts = (ports ?? []).ToList();
+        if (portTexts.Count > MaxPortRules)
+        {
+            error = $"entry.ports has {portTexts.Count} rules; at most {MaxPortRules} are allowed";
+            return false;
+        }
+
+        var rules = PortRules.Normalize(portTexts, out var portError);
+        if (portError is not null)
+        {
+            error = "entry.ports: " + portError;
+            return false;
+        }
+
+        var noteText = (note ?? string.Empty).Trim();
+        if (noteText.Length > MaxNoteLength)
+        {
+            error = $"entry.note is {noteText.Length} characters long; at most {MaxNoteLength} are allowed";
+            return false;
+        }
+
+        if (LooksLikeAddress(text))
+        {
+            if (!OperatorAddress.TryParse(text, InternalRanges, out var parsed, out var addressError, _maxV4Breadth, _maxV6Breadth))
+            {
+                error = "entry.value: " + addressError;
+                return false;
+            }
+
+            entry = new NewEntry(parsed.Prefix.ToString(), parsed.IsCidr ? EntryKind.Cidr : EntryKind.Ip, rules, noteText, undeletable);
+            error = string.Empty;
+            return true;
+        }
+
+        if (!DomainNames.TryNormalize(text, out var domain, out var domainError))
+        {
+            error = "entry.value: " + domainError;
+            return false;
+        }
+
+        entry = new NewEntry(domain, EntryKind.Domain, rules, noteText, undeletable);
+        error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the text is an address in some spelling rather than a domain: it has ':' or '/', or
+    /// every dot-separated part is a number in decimal, octal or hex (a top-level domain is never numeric).
+    /// </summary>
+    public static bool LooksLikeAddress(string text)
+    {
+        if (text.Contains(':', StringComparison.Ordinal) || text.Contains('/', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var parts = text.TrimEnd('.').Split('.');
+        return parts.All(p => p.Length > 0 && (p.All(char.IsAsciiDigit)
+            || (p.Length > 1 && p[0] == '0' && (p[1] is 'x' or 'X') && p[2..].All(char.IsAsciiHexDigit))));
+    }
+
+    private static List<IpPrefix> ParseList(IEnumerable<string> cidrs, string key)
+    {
+        var list = new List<IpPrefix>();
+        foreach (var cidr in cidrs)
+        {
+            if (!IpPrefix.TryParse(cidr.Trim(), out var prefix, out var error))
+            {
+                throw new ConfigurationException($"{key}: {error}");
+            }
+
+            list.Add(prefix);
+        }
+
+        return list;
+    }
+}

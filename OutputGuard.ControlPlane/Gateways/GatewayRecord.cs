@@ -1,0 +1,22 @@
+namespace OutputGuard.ControlPlane.Gateways;
+
+/// <summary>A gateway as the registry keeps it.</summary>
+/// <param name="Id">The id the gateway gave in its Hello.</param>
+/// <param name="Hostname">The gateway host's name.</param>
+/// <param name="Version">The agent's version.</param>
+/// <param name="AppliedRevision">The last revision it acknowledged.</param>
+/// <param name="LastSeen">When a replica last heard from it (UTC).</param>
+/// <param name="Connected">Whether a replica holds its stream now.</param>
+/// <param name="ElementCount">Destinations in its kernel allow-sets, as it reported.</param>
+/// <param name="TokenName">The token name it authenticated with.</param>
+/// <param name="Replica">The replica that holds (or last held) its stream.</param>
+public sealed record GatewayRecord(
+    string Id,
+    string Hostname,
+    string Version,
+    long AppliedRevision,
+    DateTimeOffset LastSeen,
+    bool Connected,
+    long ElementCount,
+    string TokenName,
+    string Replica);

@@ -1,0 +1,124 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OutputGuard.ControlPlane.Api;
+using OutputGuard.ControlPlane.Audit;
+using OutputGuard.ControlPlane.Auth;
+using OutputGuard.ControlPlane.Configuration;
+using OutputGuard.ControlPlane.Entries;
+using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.State;
+using OutputGuard.ControlPlane.Store;
+using OutputGuard.ControlPlane.Store.MySql;
+using OutputGuard.ControlPlane.Sync;
+
+namespace OutputGuard.ControlPlane.Hosting;
+
+/// <summary>Builds the control plane's web application from validated options and an opened store.</summary>
+public static class ControlPlaneHost
+{
+    /// <summary>
+    /// Opens and migrates the store, makes sure a token exists, and builds the application.
+    /// <paramref name="createdToken"/> is the secret of a token created now (print it once), else null.
+    /// </summary>
+    public static async Task<(WebApplication App, string? CreatedToken)> BuildAsync(
+        ControlPlaneOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        time ??= TimeProvider.System;
+        var validator = EntryValidator.FromOptions(options);
+        var store = StoreFactory.Create(new StoreOptions
+        {
+            MySqlConnectionString = options.UsesMySql
+                ? MySqlConnectionStrings.FromLegacyKeys(
+                    options.DbServer, options.DbPort.ToString(System.Globalization.CultureInfo.InvariantCulture), options.DbUser, options.DbPassword, options.DbName)
+                : null,
+            DataDirectory = options.DataDir,
+            TimeProvider = time,
+        });
+        await store.MigrateAsync(cancellationToken);
+        var tokens = new TokenRegistry();
+        var created = await TokenBootstrap.InitializeAsync(options, store, tokens, time, cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        var listeners = new Listeners { Tls = options.TlsCert is not null };
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            X509Certificate2? certificate = options.TlsCert is null ? null : X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
+            kestrel.Listen(ListenAddress.Parse(options.HttpAddress, "http_address"), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+
+                listeners.Http = listen;
+            });
+            kestrel.Listen(ListenAddress.Parse(options.GrpcAddress, "grpc_address"), listen =>
+            {
+                // Cleartext HTTP/2 needs a port of its own; with TLS, ALPN lets one port carry both.
+                listen.Protocols = certificate is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+
+                listeners.Grpc = listen;
+            });
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(time);
+        services.AddSingleton(store);
+        services.AddSingleton(validator);
+        services.AddSingleton(tokens);
+        services.AddSingleton(listeners);
+        services.AddSingleton<ChangeFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+        services.AddHostedService<ChangeLogTrimmer>();
+        services.AddSingleton<GatewayRegistry>();
+        services.AddSingleton<AllowList>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.CanRead, p => p.RequireRole(Roles.Viewer, Roles.Editor, Roles.Admin))
+            .AddPolicy(Roles.CanWrite, p => p.RequireRole(Roles.Editor, Roles.Admin))
+            .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.CanSync, p => p.RequireRole(Roles.Gateway));
+
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<RejectionInterceptor>();
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.EnableDetailedErrors = false;
+        }).AddJsonTranscoding();
+        services.AddGrpcReflection();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddGrpcHealthChecks();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<EntryApi>();
+        app.MapGrpcService<DesiredStateApi>();
+        app.MapGrpcService<GatewayApi>();
+        app.MapGrpcService<AuditApi>();
+        app.MapGrpcService<GatewaySyncApi>();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        return (app, created);
+    }
+}

@@ -1,0 +1,76 @@
+using OutputGuard.ControlPlane.Audit;
+using OutputGuard.ControlPlane.Entries;
+using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.State;
+
+namespace OutputGuard.ControlPlane.Store;
+
+/// <summary>
+/// The control plane's persistence: entries, the desired state with its revision and change log,
+/// the audit log, the gateway registry. One implementation per SQL dialect (SQLite, MySQL/MariaDB),
+/// both passing the same contract tests.
+/// </summary>
+/// <remarks>
+/// Every change of the desired state, its change-log rows and its audit row are written in one
+/// transaction. Writers are serialised (SQLite: BEGIN IMMEDIATE; MySQL: the single <c>state</c> row
+/// locked FOR UPDATE first), so revisions are gap-free and strictly increasing even with several
+/// control-plane processes on one database. An undeletable entry is protected by the SQL itself
+/// (a trigger), not only by this code.
+/// </remarks>
+public interface IControlPlaneStore
+{
+    /// <summary>"sqlite" or "mysql".</summary>
+    string Backend { get; }
+
+    /// <summary>Applies the embedded numbered migrations that are not applied yet.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates an entry and, for IP and CIDR entries, its destinations: a destination not yet in the
+    /// desired state is added with a new revision and change-log rows; the audit row names the actor.
+    /// </summary>
+    Task<EntryWriteResult> CreateEntryAsync(NewEntry entry, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an entry unless it is undeletable; destinations no other entry contributes leave the desired state.</summary>
+    Task<EntryWriteResult> DeleteEntryAsync(long id, string actor, CancellationToken cancellationToken);
+
+    /// <summary>One entry, or null.</summary>
+    Task<Entry?> GetEntryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Entries with an id above <paramref name="afterId"/> that match, in id order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Entry>> ListEntriesAsync(EntryFilter filter, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The current revision (0 before the first change).</summary>
+    Task<long> GetRevisionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The whole desired state and its revision, read consistently.</summary>
+    Task<DesiredStateSnapshot> GetDesiredStateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The changes of the revisions after <paramref name="afterRevision"/>, oldest first, at most
+    /// <paramref name="maxRevisions"/> revisions; null when the change log no longer reaches back to
+    /// <paramref name="afterRevision"/> (the caller sends a snapshot instead).
+    /// </summary>
+    Task<IReadOnlyList<RevisionChange>?> GetChangesAsync(long afterRevision, int maxRevisions, CancellationToken cancellationToken);
+
+    /// <summary>Drops change-log rows older than the newest <paramref name="keepRevisions"/> revisions and raises the floor; returns rows removed.</summary>
+    Task<int> TrimChangeLogAsync(long keepRevisions, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces a gateway's registry row.</summary>
+    Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
+
+    /// <summary>Every gateway, most recently seen first.</summary>
+    Task<IReadOnlyList<GatewayRecord>> ListGatewaysAsync(CancellationToken cancellationToken);
+
+    /// <summary>Audit events with an id below <paramref name="beforeId"/> (0 = from the newest) that match, newest first.</summary>
+    Task<IReadOnlyList<AuditEvent>> ListAuditEventsAsync(AuditFilter filter, long beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Appends an audit event that is not about an entry (e.g. "token.bootstrap").</summary>
+    Task AppendAuditAsync(string actor, string action, string? after, CancellationToken cancellationToken);
+
+    /// <summary>The stored self-created tokens.</summary>
+    Task<IReadOnlyList<StoredToken>> ListStoredTokensAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a self-created token only if none is stored yet (so two replicas starting at once create one); returns whether it was stored.</summary>
+    Task<bool> TryCreateFirstTokenAsync(StoredToken token, CancellationToken cancellationToken);
+}

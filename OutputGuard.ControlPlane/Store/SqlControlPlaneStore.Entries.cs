@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using OutputGuard.ControlPlane.Entries;
+using OutputGuard.ControlPlane.State;
+using OutputGuard.Netlink.Addressing;
+
+namespace OutputGuard.ControlPlane.Store;
+
+/// <summary>Entries: create and delete with their destinations, change-log and audit rows; reads.</summary>
+public abstract partial class SqlControlPlaneStore
+{
+    private const string EntryColumns =
+        "id AS Id, value AS Value, kind AS Kind, ports AS Ports, note AS Note, undeletable AS Undeletable, " +
+        "created_by AS CreatedBy, created_at AS CreatedAt";
+
+    private const string InsertAuditSql =
+        "INSERT INTO audit (at, actor, action, entry_id, before_json, after_json, revision) " +
+        "VALUES (@At, @Actor, @Action, @EntryId, @BeforeJson, @AfterJson, @Revision)";
+
+    /// <inheritdoc />
+    public Task<EntryWriteResult> CreateEntryAsync(NewEntry entry, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var keys = DestinationKeysOf(entry);
+        return WriteAsync(
+            async w =>
+            {
+                var existing = await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(
+                    w.Command($"SELECT {EntryColumns} FROM entries WHERE value = @Value", new { entry.Value }));
+                if (existing is not null)
+                {
+                    var found = ToEntry(existing);
+                    var outcome = found.SameDefinitionAs(entry) ? EntryWriteOutcome.AlreadyIdentical : EntryWriteOutcome.Conflict;
+                    return new EntryWriteResult(outcome, found, w.State.Revision);
+                }
+
+                var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+                var row = new EntryRow
+                {
+                    Value = entry.Value,
+                    Kind = (int)entry.Kind,
+                    Ports = string.Join(',', entry.Ports.Select(p => p.ToString())),
+                    Note = entry.Note ?? string.Empty,
+                    Undeletable = entry.Undeletable,
+                    CreatedBy = actor,
+                    CreatedAt = now,
+                };
+                row.Id = await w.Connection.ExecuteScalarAsync<long>(w.Command(InsertEntrySql, row));
+                var created = ToEntry(row);
+
+                var added = new List<string>();
+                foreach (var key in keys)
+                {
+                    await w.Connection.ExecuteAsync(w.Command(
+                        "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @EntryId)", new { Key = key, EntryId = row.Id }));
+                    var present = await w.Connection.ExecuteScalarAsync<long>(w.Command(
+                        "SELECT COUNT(*) FROM destinations WHERE dkey = @Key", new { Key = key }));
+                    if (present == 0)
+                    {
+                        added.Add(key);
+                    }
+                }
+
+                var revision = await CommitRevisionAsync(w, added, removed: [], now);
+                await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
+                {
+                    At = now,
+                    Actor = actor,
+                    Action = "entry.create",
+                    EntryId = (long?)row.Id,
+                    BeforeJson = (string?)null,
+                    AfterJson = EntryAuditJson.Of(created),
+                    Revision = added.Count > 0 ? revision : 0,
+                }));
+                return new EntryWriteResult(EntryWriteOutcome.Created, created, revision);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EntryWriteResult> DeleteEntryAsync(long id, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        return WriteAsync(
+            async w =>
+            {
+                var row = await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(
+                    w.Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = id }));
+                if (row is null)
+                {
+                    return new EntryWriteResult(EntryWriteOutcome.NotFound, null, w.State.Revision);
+                }
+
+                var entry = ToEntry(row);
+                if (entry.Undeletable)
+                {
+                    return new EntryWriteResult(EntryWriteOutcome.Undeletable, entry, w.State.Revision);
+                }
+
+                // Destinations that only this entry contributes leave the desired state with it.
+                var removed = (await w.Connection.QueryAsync<string>(w.Command(
+                    "SELECT s.dkey FROM destination_sources s WHERE s.entry_id = @Id AND NOT EXISTS " +
+                    "(SELECT 1 FROM destination_sources o WHERE o.dkey = s.dkey AND o.entry_id <> @Id)",
+                    new { Id = id }))).ToList();
+                await w.Connection.ExecuteAsync(w.Command("DELETE FROM destination_sources WHERE entry_id = @Id", new { Id = id }));
+                var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+                var revision = await CommitRevisionAsync(w, added: [], removed, now);
+                await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
+                {
+                    At = now,
+                    Actor = actor,
+                    Action = "entry.delete",
+                    EntryId = (long?)id,
+                    BeforeJson = EntryAuditJson.Of(entry),
+                    AfterJson = (string?)null,
+                    Revision = removed.Count > 0 ? revision : 0,
+                }));
+                var deleted = await w.Connection.ExecuteAsync(w.Command(
+                    "DELETE FROM entries WHERE id = @Id AND undeletable = 0", new { Id = id }));
+                if (deleted != 1)
+                {
+                    throw new InvalidOperationException(FormattableString.Invariant($"Entry {id} could not be deleted (deleted {deleted} rows)."));
+                }
+
+                return new EntryWriteResult(EntryWriteOutcome.Deleted, entry, revision);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Entry?> GetEntryAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<EntryRow>(
+            Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = id }, null, cancellationToken));
+        return row is null ? null : ToEntry(row);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Entry>> ListEntriesAsync(EntryFilter filter, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var sql = new StringBuilder($"SELECT {EntryColumns} FROM entries WHERE id > @AfterId");
+        var parameters = new DynamicParameters();
+        parameters.Add("AfterId", afterId);
+        if (filter.Kind is { } kind)
+        {
+            sql.Append(" AND kind = @Kind");
+            parameters.Add("Kind", (int)kind);
+        }
+
+        if (filter.Undeletable is { } undeletable)
+        {
+            sql.Append(" AND undeletable = @Undeletable");
+            parameters.Add("Undeletable", undeletable);
+        }
+
+        if (!string.IsNullOrEmpty(filter.ValueContains))
+        {
+            sql.Append(" AND LOWER(value) LIKE @ValueLike ESCAPE '!'");
+            parameters.Add("ValueLike", ContainsPattern(filter.ValueContains));
+        }
+
+        var words = (filter.Text ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        for (var i = 0; i < words.Count; i++)
+        {
+            // Only the parameter's name is composed; every value is a parameter.
+            var name = string.Create(CultureInfo.InvariantCulture, $"Word{i}");
+            sql.Append(CultureInfo.InvariantCulture, $" AND (LOWER(value) LIKE @{name} ESCAPE '!' OR LOWER(note) LIKE @{name} ESCAPE '!')");
+            parameters.Add(name, ContainsPattern(words[i].Trim()));
+        }
+
+        sql.Append(" ORDER BY id LIMIT @Limit");
+        parameters.Add("Limit", limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EntryRow>(Command(sql.ToString(), parameters, null, cancellationToken));
+        return rows.Select(ToEntry).ToList();
+    }
+
+    /// <summary>
+    /// Adds and removes destinations; when anything changed, makes the next revision with its
+    /// change-log rows and time. Returns the revision after the change.
+    /// </summary>
+    private static async Task<long> CommitRevisionAsync(WriteScope w, List<string> added, List<string> removed, long now)
+    {
+        if (added.Count == 0 && removed.Count == 0)
+        {
+            return w.State.Revision;
+        }
+
+        var revision = w.State.Revision + 1;
+        var connection = w.Connection;
+        if (added.Count > 0)
+        {
+            await connection.ExecuteAsync(w.Command(
+                "INSERT INTO destinations (dkey, added_revision) VALUES (@Key, @Revision)",
+                added.Select(k => new { Key = k, Revision = revision })));
+        }
+
+        if (removed.Count > 0)
+        {
+            await connection.ExecuteAsync(w.Command(
+                "DELETE FROM destinations WHERE dkey = @Key", removed.Select(k => new { Key = k })));
+        }
+
+        var changes = added.Select(k => new { Revision = revision, Key = k, Op = "a" })
+            .Concat(removed.Select(k => new { Revision = revision, Key = k, Op = "r" }));
+        await connection.ExecuteAsync(w.Command(
+            "INSERT INTO change_log (revision, dkey, op) VALUES (@Revision, @Key, @Op)", changes));
+        var updated = await connection.ExecuteAsync(w.Command(
+            "UPDATE state SET revision = @Revision, revision_time = @Now WHERE id = 1 AND revision = @Previous",
+            new { Revision = revision, Now = now, Previous = w.State.Revision }));
+        return updated == 1
+            ? revision
+            : throw new InvalidOperationException("The state row changed under a write transaction; writers are not serialised.");
+    }
+
+    /// <summary>The destination keys an entry contributes: its prefix with each port rule (domains: none yet).</summary>
+    private static List<string> DestinationKeysOf(NewEntry entry)
+    {
+        if (entry.Kind is not (EntryKind.Ip or EntryKind.Cidr))
+        {
+            return [];
+        }
+
+        var prefix = IpPrefix.Parse(entry.Value);
+        return Destination.For(prefix, entry.Ports).Select(d => d.Key).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A LIKE pattern for "contains", lower-cased, with '!' escaping the wildcards.</summary>
+    private static string ContainsPattern(string text)
+    {
+        var escaped = text.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal)
+            .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal);
+        return $"%{escaped}%";
+    }
+
+    private static Entry ToEntry(EntryRow row) => new(
+        row.Id,
+        row.Value,
+        (EntryKind)row.Kind,
+        row.Ports.Length == 0 ? [] : row.Ports.Split(',').Select(PortRules.Parse).ToList(),
+        row.Note,
+        row.Undeletable,
+        row.CreatedBy,
+        FromUnixMs(row.CreatedAt));
+}

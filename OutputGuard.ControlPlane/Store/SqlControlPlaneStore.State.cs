@@ -1,0 +1,90 @@
+using Dapper;
+using OutputGuard.ControlPlane.State;
+
+namespace OutputGuard.ControlPlane.Store;
+
+/// <summary>The desired state, its revision and its change log.</summary>
+public abstract partial class SqlControlPlaneStore
+{
+    private const string ReadStateSql =
+        "SELECT revision AS Revision, revision_time AS RevisionTime, log_floor AS LogFloor FROM state WHERE id = 1";
+
+    /// <inheritdoc />
+    public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(Command("SELECT revision FROM state WHERE id = 1", null, null, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<DesiredStateSnapshot> GetDesiredStateAsync(CancellationToken cancellationToken) =>
+        ReadAsync(
+            async (connection, transaction) =>
+            {
+                var state = await connection.QuerySingleAsync<StateRow>(Command(ReadStateSql, null, transaction, cancellationToken));
+                var keys = await connection.QueryAsync<string>(Command("SELECT dkey FROM destinations", null, transaction, cancellationToken));
+                var destinations = keys.Select(Destination.ParseKey).ToList();
+                destinations.Sort();
+                return new DesiredStateSnapshot(state.Revision, destinations, state.LogFloor, FromUnixMs(state.RevisionTime));
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RevisionChange>?> GetChangesAsync(long afterRevision, int maxRevisions, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<RevisionChange>?>(
+            async (connection, transaction) =>
+            {
+                var state = await connection.QuerySingleAsync<StateRow>(Command(ReadStateSql, null, transaction, cancellationToken));
+                if (afterRevision < state.LogFloor)
+                {
+                    return null;
+                }
+
+                if (maxRevisions <= 0 || afterRevision >= state.Revision)
+                {
+                    return [];
+                }
+
+                var upTo = Math.Min(state.Revision, afterRevision + maxRevisions);
+                var rows = await connection.QueryAsync<ChangeRow>(Command(
+                    "SELECT revision AS Revision, dkey AS Dkey, op AS Op FROM change_log " +
+                    "WHERE revision > @After AND revision <= @UpTo ORDER BY revision",
+                    new { After = afterRevision, UpTo = upTo },
+                    transaction,
+                    cancellationToken));
+                return rows.GroupBy(r => r.Revision)
+                    .OrderBy(g => g.Key)
+                    .Select(g => new RevisionChange(g.Key, Sorted(g, "a"), Sorted(g, "r")))
+                    .ToList();
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> TrimChangeLogAsync(long keepRevisions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepRevisions);
+        return WriteAsync(
+            async w =>
+            {
+                var floor = w.State.Revision - keepRevisions;
+                if (floor <= w.State.LogFloor)
+                {
+                    return 0;
+                }
+
+                var removed = await w.Connection.ExecuteAsync(w.Command(
+                    "DELETE FROM change_log WHERE revision <= @Floor", new { Floor = floor }));
+                await w.Connection.ExecuteAsync(w.Command(
+                    "UPDATE state SET log_floor = @Floor WHERE id = 1", new { Floor = floor }));
+                return removed;
+            },
+            cancellationToken);
+    }
+
+    private static List<Destination> Sorted(IEnumerable<ChangeRow> rows, string op)
+    {
+        var list = rows.Where(r => r.Op == op).Select(r => Destination.ParseKey(r.Dkey)).ToList();
+        list.Sort();
+        return list;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+
+namespace OutputGuard.ControlPlane.Store;
+
+/// <summary>
+/// The store's transaction algorithms, written once over <see cref="DbConnection"/> and Dapper; a
+/// subclass per SQL dialect supplies the connection, the transaction kinds and the few statements
+/// whose spelling differs. Every write runs in one transaction that first locks the <c>state</c>
+/// row (<see cref="LockStateSql"/>), so writers are serialised and revisions are gap-free.
+/// </summary>
+public abstract partial class SqlControlPlaneStore : IControlPlaneStore
+{
+    private const int MaxWriteAttempts = 5;
+    private IReadOnlyList<MigrationScript>? _migrations;
+
+    /// <summary>Creates the store; <paramref name="timeProvider"/> stamps entries, revisions and audit rows.</summary>
+    protected SqlControlPlaneStore(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Time = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public abstract string Backend { get; }
+
+    /// <summary>The clock for every timestamp this store writes.</summary>
+    protected TimeProvider Time { get; }
+
+    /// <summary>
+    /// Reads the <c>state</c> row as <c>Revision</c>, <c>RevisionTime</c>, <c>LogFloor</c> at the start of
+    /// every write transaction, taking the writers' lock where the dialect needs it (MySQL: FOR UPDATE).
+    /// </summary>
+    protected abstract string LockStateSql { get; }
+
+    /// <summary>Inserts an entry (parameters Value, Kind, Ports, Note, Undeletable, CreatedBy, CreatedAt) and returns its id.</summary>
+    protected abstract string InsertEntrySql { get; }
+
+    /// <summary>Inserts or replaces a gateway row (parameters named like <see cref="GatewayRow"/>'s properties).</summary>
+    protected abstract string UpsertGatewaySql { get; }
+
+    /// <summary>Inserts a token (Name, Role, Sha256, CreatedAt) only when <c>stored_tokens</c> is empty.</summary>
+    protected abstract string InsertFirstTokenSql { get; }
+
+    /// <summary>Creates <c>schema_version (version, applied_at)</c> when it does not exist.</summary>
+    protected abstract string CreateSchemaVersionTableSql { get; }
+
+    /// <summary>The folder under <c>Store/Migrations</c> that holds this dialect's scripts.</summary>
+    protected abstract string MigrationDialect { get; }
+
+    /// <summary>Creates a connection that is not open yet.</summary>
+    protected abstract DbConnection CreateConnection();
+
+    /// <summary>Begins a transaction that may write; writers must not interleave (SQLite: BEGIN IMMEDIATE).</summary>
+    protected abstract ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Begins a read-only transaction whose reads all see one committed state.</summary>
+    protected abstract ValueTask<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Whether a failed write transaction may be retried as a whole (deadlock, lock wait timeout).</summary>
+    protected virtual bool IsTransient(Exception exception) => false;
+
+    /// <summary>Runs once per opened connection (e.g. SQLite pragmas).</summary>
+    protected virtual Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before the migrations on their connection: take a cross-process lock, set up the file.</summary>
+    protected virtual Task BeforeMigrationsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs after the migrations, also when they failed: release what <see cref="BeforeMigrationsAsync"/> took.</summary>
+    protected virtual Task AfterMigrationsAsync(DbConnection connection) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        _migrations ??= MigrationScript.Load(MigrationDialect);
+        await using var connection = await OpenAsync(cancellationToken);
+        await BeforeMigrationsAsync(connection, cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(Command(CreateSchemaVersionTableSql, null, null, cancellationToken));
+            foreach (var script in _migrations)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var applied = await connection.ExecuteScalarAsync<long>(Command(
+                    "SELECT COUNT(*) FROM schema_version WHERE version = @Version", new { script.Version }, transaction, cancellationToken));
+                if (applied > 0)
+                {
+                    continue;
+                }
+
+                foreach (var statement in script.Statements)
+                {
+                    await connection.ExecuteAsync(Command(statement, null, transaction, cancellationToken));
+                }
+
+                await connection.ExecuteAsync(Command(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)",
+                    new { script.Version, AppliedAt = Time.GetUtcNow().ToUnixTimeMilliseconds() },
+                    transaction,
+                    cancellationToken));
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await AfterMigrationsAsync(connection);
+        }
+    }
+
+    /// <summary>Opens a connection and prepares it.</summary>
+    protected async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await OnOpenedAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A Dapper command with parameters, transaction and cancellation.</summary>
+    protected static CommandDefinition Command(string sql, object? parameters, IDbTransaction? transaction, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction that begins by reading (and locking) the
+    /// state row, commits it, and retries the whole transaction on a transient failure.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+                var state = await connection.QuerySingleAsync<StateRow>(Command(LockStateSql, null, transaction, cancellationToken));
+                var result = await work(new WriteScope(connection, transaction, state, cancellationToken));
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxWriteAttempts && IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one read transaction.</summary>
+    private async Task<T> ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginReadTransactionAsync(connection, cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    private static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    /// <summary>An open write transaction and the state row read at its start.</summary>
+    private readonly record struct WriteScope(DbConnection Connection, DbTransaction Transaction, StateRow State, CancellationToken CancellationToken)
+    {
+        public CommandDefinition Command(string sql, object? parameters = null) =>
+            SqlControlPlaneStore.Command(sql, parameters, Transaction, CancellationToken);
+    }
+}

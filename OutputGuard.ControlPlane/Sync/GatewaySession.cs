@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using OutputGuard.ControlPlane.Gateways;
+
+namespace OutputGuard.ControlPlane.Sync;
+
+/// <summary>
+/// One open gateway stream on this replica: a bounded queue of revisions to send. When the queue is
+/// full the session is marked lagging and further items are dropped; the stream then catches up with
+/// a snapshot. So a gateway that stops reading costs at most the queue's capacity, never unbounded memory.
+/// </summary>
+public sealed class GatewaySession
+{
+    private readonly Channel<FeedItem> _queue;
+    private int _lagging;
+    private long _snapshotsSent;
+
+    /// <summary>Creates a session with a queue of <paramref name="capacity"/> items.</summary>
+    public GatewaySession(string gatewayId, string tokenName, int capacity, CancellationTokenSource lifetime)
+    {
+        GatewayId = gatewayId;
+        TokenName = tokenName;
+        Lifetime = lifetime;
+        _queue = Channel.CreateBounded<FeedItem>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+    }
+
+    /// <summary>The gateway's id.</summary>
+    public string GatewayId { get; }
+
+    /// <summary>The token name it authenticated with.</summary>
+    public string TokenName { get; }
+
+    /// <summary>Cancelled to end the stream (e.g. when the same gateway connects again).</summary>
+    public CancellationTokenSource Lifetime { get; }
+
+    /// <summary>The queue the stream's writer reads.</summary>
+    public ChannelReader<FeedItem> Reader => _queue.Reader;
+
+    /// <summary>Items waiting in the queue.</summary>
+    public int Queued => _queue.Reader.Count;
+
+    /// <summary>Whether items were dropped since the last snapshot.</summary>
+    public bool IsLagging => Volatile.Read(ref _lagging) == 1;
+
+    /// <summary>Snapshots sent on this stream.</summary>
+    public long SnapshotsSent => Interlocked.Read(ref _snapshotsSent);
+
+    /// <summary>The gateway's registry row as this session last wrote it.</summary>
+    public GatewayRecord? Row { get; set; }
+
+    /// <summary>The last revision written to the stream.</summary>
+    public long SentRevision { get; set; }
+
+    /// <summary>The last revision the gateway acknowledged.</summary>
+    public long AckedRevision { get; set; }
+
+    /// <summary>Queues an item without waiting; a full queue marks the session lagging instead.</summary>
+    public void Offer(FeedItem item)
+    {
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Exchange(ref _lagging, 1);
+        }
+    }
+
+    /// <summary>Clears the lagging mark and drops what is queued, before a snapshot is sent.</summary>
+    public void BeginSnapshot()
+    {
+        Interlocked.Exchange(ref _lagging, 0);
+        while (_queue.Reader.TryRead(out _))
+        {
+        }
+
+        Interlocked.Increment(ref _snapshotsSent);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace OutputGuard.ControlPlane.Tests.Infrastructure;
+
+/// <summary>
+/// The real control-plane program in a child process (the build output next to the tests). It is
+/// ended by its own id on dispose, so a failing test leaves nothing running.
+/// </summary>
+public sealed partial class ControlPlaneProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<(Uri Http, Uri Grpc)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private ControlPlaneProcess(Process process) => _process = process;
+
+    public Uri HttpUri { get; private set; } = null!;
+
+    public Uri GrpcUri { get; private set; } = null!;
+
+    public int Id => _process.Id;
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>Starts the program with <paramref name="args"/>; waits until it printed its ready line.</summary>
+    public static async Task<ControlPlaneProcess> StartAsync(params string[] args)
+    {
+        var process = Start(args);
+        var harness = new ControlPlaneProcess(process);
+        process.OutputDataReceived += (_, e) => harness.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => harness.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _ = process.WaitForExitAsync().ContinueWith(
+            _ => harness._ready.TrySetException(new InvalidOperationException($"the control plane exited with {process.ExitCode}:\n{harness.Output}")),
+            TaskScheduler.Default);
+        var ready = await harness._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        harness.HttpUri = ready.Http;
+        harness.GrpcUri = ready.Grpc;
+        return harness;
+    }
+
+    /// <summary>Runs the program to its end; returns the exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static Process Start(string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "outputguard-control-plane.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        var match = ReadyLine().Match(line);
+        if (match.Success)
+        {
+            _ready.TrySetResult((new Uri(match.Groups[1].Value), new Uri(match.Groups[2].Value)));
+        }
+    }
+
+    [GeneratedRegex(@"ready; http (\S+) grpc (\S+)")]
+    private static partial Regex ReadyLine();
+}
