@@ -59,7 +59,8 @@ Task("Test").IsDependentOn("Build").Does(() =>
         }
     }
 
-    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    // Plain text, not Information(): the CI reads this line and must not see colour codes.
+    Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
     if (failed > 0 || failedProjects.Count > 0 || passed == 0)
     {
         throw new Exception(failedProjects.Count > 0 && failed == 0

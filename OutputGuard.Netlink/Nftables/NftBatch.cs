@@ -1,0 +1,304 @@
+using System.Globalization;
+using OutputGuard.Netlink.Messages;
+using OutputGuard.Netlink.Nftables.Expressions;
+using static OutputGuard.Netlink.Nftables.NftConstants;
+
+namespace OutputGuard.Netlink.Nftables;
+
+/// <summary>
+/// Queued nf_tables changes between NFNL_MSG_BATCH_BEGIN and NFNL_MSG_BATCH_END. <see cref="Commit"/> sends
+/// them in one datagram, which the kernel applies as one transaction: all or nothing. Elements are split
+/// across NFT_MSG_NEWSETELEM messages (an attribute holds at most 64 KiB, about 4,000 IPv4 keys); the
+/// send buffer is raised so the whole batch still goes in one send. Disposing without committing discards it.
+/// </summary>
+public sealed class NftBatch : IDisposable
+{
+    private const int ElementListLimit = 60_000;
+
+    private readonly NftConnection _connection;
+    private readonly NetlinkWriter _writer = new(64 * 1024);
+    private readonly Dictionary<uint, string> _requests = [];
+    private readonly Dictionary<(NftFamily, string, string), uint> _setIds = [];
+    private uint _nextSetId;
+    private int _lastMessage = -1;
+    private uint _lastSeq;
+    private bool _done;
+
+    internal NftBatch(NftConnection connection)
+    {
+        _connection = connection;
+        var begin = _writer.BeginMessage(NFNL_MSG_BATCH_BEGIN, Nlmsg.NLM_F_REQUEST, connection.Socket.NextSeq());
+        _writer.NfGenMsg(0, NFNL_SUBSYS_NFTABLES);
+        _writer.EndMessage(begin);
+    }
+
+    /// <summary>The number of nf_tables messages queued.</summary>
+    public int MessageCount => _requests.Count;
+
+    /// <summary>The bytes queued so far.</summary>
+    public int ByteCount => _writer.Length;
+
+    /// <summary>The encoded messages so far (BATCH_BEGIN and the changes; BATCH_END is added on commit).</summary>
+    internal ReadOnlySpan<byte> Written => _writer.Written;
+
+    /// <summary>Adds a table (no error when it exists, like <c>nft add table</c>).</summary>
+    public void AddTable(NftTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var m = Begin(NFT_MSG_NEWTABLE, Nlmsg.NLM_F_CREATE, table.Family, $"table {table.Name}");
+        _writer.String(NFTA_TABLE_NAME, table.Name);
+        _writer.Be32(NFTA_TABLE_FLAGS, table.Flags);
+        End(m);
+    }
+
+    /// <summary>Deletes a table and everything in it.</summary>
+    public void DeleteTable(NftTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var m = Begin(NFT_MSG_DELTABLE, 0, table.Family, $"table {table.Name}");
+        _writer.String(NFTA_TABLE_NAME, table.Name);
+        End(m);
+    }
+
+    /// <summary>Adds a base or regular chain.</summary>
+    public void AddChain(NftChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var m = Begin(NFT_MSG_NEWCHAIN, Nlmsg.NLM_F_CREATE, chain.Family, $"chain {chain.Table} {chain.Name}");
+        _writer.String(NFTA_CHAIN_TABLE, chain.Table);
+        _writer.String(NFTA_CHAIN_NAME, chain.Name);
+        if (chain.Hook is { } hook)
+        {
+            var h = _writer.BeginNested(NFTA_CHAIN_HOOK);
+            _writer.Be32(NFTA_HOOK_HOOKNUM, (uint)hook);
+            _writer.Be32(NFTA_HOOK_PRIORITY, unchecked((uint)chain.Priority));
+            _writer.EndNested(h);
+            _writer.String(NFTA_CHAIN_TYPE, chain.Type ?? "filter");
+            _writer.Be32(NFTA_CHAIN_POLICY, unchecked((uint)(int)(chain.Policy ?? NftVerdictCode.Accept)));
+        }
+
+        End(m);
+    }
+
+    /// <summary>Deletes an (empty, unreferenced) chain.</summary>
+    public void DeleteChain(NftChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var m = Begin(NFT_MSG_DELCHAIN, 0, chain.Family, $"chain {chain.Table} {chain.Name}");
+        _writer.String(NFTA_CHAIN_TABLE, chain.Table);
+        _writer.String(NFTA_CHAIN_NAME, chain.Name);
+        End(m);
+    }
+
+    /// <summary>Appends a rule to the end of its chain.</summary>
+    public void AddRule(NftRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var m = Begin(NFT_MSG_NEWRULE, Nlmsg.NLM_F_CREATE | Nlmsg.NLM_F_APPEND, rule.Family, $"rule in {rule.Table} {rule.Chain}");
+        _writer.String(NFTA_RULE_TABLE, rule.Table);
+        _writer.String(NFTA_RULE_CHAIN, rule.Chain);
+        var context = new NftEncodeContext(name => _setIds.TryGetValue((rule.Family, rule.Table, name), out var id) ? id : null);
+        NftExpressionCodec.WriteList(_writer, NFTA_RULE_EXPRESSIONS, rule.Expressions, context);
+        End(m);
+    }
+
+    /// <summary>Deletes a rule by its handle.</summary>
+    public void DeleteRule(NftRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var m = Begin(NFT_MSG_DELRULE, 0, rule.Family, $"rule {rule.Handle} in {rule.Table} {rule.Chain}");
+        _writer.String(NFTA_RULE_TABLE, rule.Table);
+        _writer.String(NFTA_RULE_CHAIN, rule.Chain);
+        _writer.Be64(NFTA_RULE_HANDLE, rule.Handle);
+        End(m);
+    }
+
+    /// <summary>Adds a set.</summary>
+    public void AddSet(NftSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var id = ++_nextSetId;
+        _setIds[(set.Family, set.Table, set.Name)] = id;
+        var m = Begin(NFT_MSG_NEWSET, Nlmsg.NLM_F_CREATE, set.Family, $"set {set.Table} {set.Name}");
+        _writer.String(NFTA_SET_TABLE, set.Table);
+        _writer.String(NFTA_SET_NAME, set.Name);
+        _writer.Be32(NFTA_SET_FLAGS, (uint)set.WireFlags);
+        _writer.Be32(NFTA_SET_KEY_TYPE, set.KeyType.Id);
+        _writer.Be32(NFTA_SET_KEY_LEN, set.KeyType.Length);
+        _writer.Be32(NFTA_SET_ID, id);
+        if (set.Timeout is { } timeout)
+        {
+            _writer.Be64(NFTA_SET_TIMEOUT, (ulong)timeout.TotalMilliseconds);
+        }
+
+        if (set.Size is not null || set.KeyType.IsConcat)
+        {
+            var desc = _writer.BeginNested(NFTA_SET_DESC);
+            if (set.Size is { } size)
+            {
+                _writer.Be32(NFTA_SET_DESC_SIZE, size);
+            }
+
+            if (set.KeyType.IsConcat)
+            {
+                var concat = _writer.BeginNested(NFTA_SET_DESC_CONCAT);
+                foreach (var field in set.KeyType.Fields)
+                {
+                    var f = _writer.BeginNested(NFTA_LIST_ELEM);
+                    _writer.Be32(NFTA_SET_FIELD_LEN, (uint)field);
+                    _writer.EndNested(f);
+                }
+
+                _writer.EndNested(concat);
+            }
+
+            _writer.EndNested(desc);
+        }
+
+        if (set.Counters)
+        {
+            NftExpressionCodec.Write(_writer, NFTA_SET_EXPR, new NftCounter(), NftEncodeContext.Empty);
+        }
+
+        End(m);
+    }
+
+    /// <summary>Deletes a set (it must not be referenced by a rule).</summary>
+    public void DeleteSet(NftSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var m = Begin(NFT_MSG_DELSET, 0, set.Family, $"set {set.Table} {set.Name}");
+        _writer.String(NFTA_SET_TABLE, set.Table);
+        _writer.String(NFTA_SET_NAME, set.Name);
+        End(m);
+    }
+
+    /// <summary>
+    /// Adds elements (thousands at a time are fine). For an interval set pass start and interval-end elements,
+    /// e.g. from <see cref="NftSetElement.Interval"/>.
+    /// </summary>
+    public void AddElements(NftSet set, IEnumerable<NftSetElement> elements) =>
+        WriteElements(NFT_MSG_NEWSETELEM, Nlmsg.NLM_F_CREATE, set, elements);
+
+    /// <summary>Deletes elements (for an interval set, both ends of each interval).</summary>
+    public void DeleteElements(NftSet set, IEnumerable<NftSetElement> elements) =>
+        WriteElements(NFT_MSG_DELSETELEM, 0, set, elements);
+
+    /// <summary>Removes every element of a set (<c>nft flush set</c>).</summary>
+    public void FlushSet(NftSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var m = Begin(NFT_MSG_DELSETELEM, 0, set.Family, $"flush set {set.Table} {set.Name}");
+        _writer.String(NFTA_SET_ELEM_LIST_TABLE, set.Table);
+        _writer.String(NFTA_SET_ELEM_LIST_SET, set.Name);
+        End(m);
+    }
+
+    /// <summary>
+    /// Sends the batch as one transaction and waits for the kernel's answer. Throws
+    /// <see cref="Sockets.NetlinkException"/> naming the first failing request; then nothing was applied.
+    /// </summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        _done = true;
+        if (_lastMessage < 0)
+        {
+            return;
+        }
+
+        // Only the last change asks for an ACK: errors are always reported, and the ACK of the last one
+        // says the whole transaction was committed.
+        _writer.PatchU16(_lastMessage + 6, (ushort)(Nlmsg.NLM_F_REQUEST | Nlmsg.NLM_F_ACK | LastFlags));
+        var end = _writer.BeginMessage(NFNL_MSG_BATCH_END, Nlmsg.NLM_F_REQUEST, _connection.Socket.NextSeq());
+        _writer.NfGenMsg(0, NFNL_SUBSYS_NFTABLES);
+        _writer.EndMessage(end);
+        _connection.Socket.SendBatch(
+            _writer.Written,
+            _lastSeq,
+            seq => _requests.TryGetValue(seq, out var what) ? what : "NFNL batch");
+    }
+
+    /// <summary>Discards an uncommitted batch.</summary>
+    public void Dispose() => _done = true;
+
+    private ushort LastFlags { get; set; }
+
+    private void WriteElements(byte msg, ushort flags, NftSet set, IEnumerable<NftSetElement> elements)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(elements);
+        int message = -1, list = -1, count = 0;
+        foreach (var e in elements)
+        {
+            if (message < 0)
+            {
+                message = Begin(msg, flags, set.Family, $"elements of {set.Table} {set.Name}");
+                _writer.String(NFTA_SET_ELEM_LIST_TABLE, set.Table);
+                _writer.String(NFTA_SET_ELEM_LIST_SET, set.Name);
+                if (_setIds.TryGetValue((set.Family, set.Table, set.Name), out var id))
+                {
+                    _writer.Be32(NFTA_SET_ELEM_LIST_SET_ID, id);
+                }
+
+                list = _writer.BeginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+            }
+
+            WriteElement(e);
+            count++;
+            if (_writer.SizeSince(list) > ElementListLimit)
+            {
+                _writer.EndNested(list);
+                End(message);
+                message = -1;
+            }
+        }
+
+        if (message >= 0)
+        {
+            _writer.EndNested(list);
+            End(message);
+        }
+        else if (count == 0)
+        {
+            // Nothing to add: no message at all.
+        }
+    }
+
+    private void WriteElement(NftSetElement e)
+    {
+        var elem = _writer.BeginNested(NFTA_LIST_ELEM);
+        NftData.WriteValue(_writer, NFTA_SET_ELEM_KEY, e.Key);
+        if (e.KeyEnd is { } keyEnd)
+        {
+            NftData.WriteValue(_writer, NFTA_SET_ELEM_KEY_END, keyEnd);
+        }
+
+        if (e.IsIntervalEnd)
+        {
+            _writer.Be32(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+        }
+
+        if (e.Timeout is { } timeout)
+        {
+            _writer.Be64(NFTA_SET_ELEM_TIMEOUT, (ulong)timeout.TotalMilliseconds);
+        }
+
+        _writer.EndNested(elem);
+    }
+
+    private int Begin(byte msg, ushort flags, NftFamily family, string what)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        var seq = _connection.Socket.NextSeq();
+        var start = _writer.BeginMessage(MessageType(msg), (ushort)(Nlmsg.NLM_F_REQUEST | flags), seq);
+        _writer.NfGenMsg((byte)family);
+        _requests[seq] = string.Create(CultureInfo.InvariantCulture, $"{NftConstants.TypeName(MessageType(msg))} ({what})");
+        _lastMessage = start;
+        _lastSeq = seq;
+        LastFlags = flags;
+        return start;
+    }
+
+    private void End(int start) => _writer.EndMessage(start);
+}

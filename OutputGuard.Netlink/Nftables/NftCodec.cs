@@ -1,0 +1,289 @@
+using OutputGuard.Netlink.Messages;
+using OutputGuard.Netlink.Nftables.Expressions;
+using OutputGuard.Netlink.Sockets;
+using static OutputGuard.Netlink.Nftables.NftConstants;
+
+namespace OutputGuard.Netlink.Nftables;
+
+/// <summary>Parses nf_tables messages (nfgenmsg + attributes) into the public records, bounds-checked.</summary>
+internal static class NftCodec
+{
+    internal static NftTable ParseTable(ReadOnlySpan<byte> payload)
+    {
+        var family = Family(payload);
+        string? name = null;
+        uint flags = 0, use = 0;
+        ulong handle = 0;
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_TABLE_NAME: name = Wire.String(v); break;
+                case NFTA_TABLE_FLAGS: flags = Wire.Be32(v); break;
+                case NFTA_TABLE_USE: use = Wire.Be32(v); break;
+                case NFTA_TABLE_HANDLE: handle = Wire.Be64(v); break;
+                default: break;
+            }
+        }
+
+        return new NftTable(family, name ?? throw Missing("table name")) { Flags = flags, Use = use, Handle = handle };
+    }
+
+    internal static NftChain ParseChain(ReadOnlySpan<byte> payload)
+    {
+        var family = Family(payload);
+        string? table = null, name = null, chainType = null;
+        NftHook? hook = null;
+        var priority = 0;
+        NftVerdictCode? policy = null;
+        ulong handle = 0;
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_CHAIN_TABLE: table = Wire.String(v); break;
+                case NFTA_CHAIN_NAME: name = Wire.String(v); break;
+                case NFTA_CHAIN_TYPE: chainType = Wire.String(v); break;
+                case NFTA_CHAIN_HANDLE: handle = Wire.Be64(v); break;
+                case NFTA_CHAIN_POLICY: policy = (NftVerdictCode)unchecked((int)Wire.Be32(v)); break;
+                case NFTA_CHAIN_HOOK:
+                    var h = new AttributeReader(v);
+                    while (h.Next(out var ht, out var hv))
+                    {
+                        if (ht == NFTA_HOOK_HOOKNUM)
+                        {
+                            hook = (NftHook)Wire.Be32(hv);
+                        }
+                        else if (ht == NFTA_HOOK_PRIORITY)
+                        {
+                            priority = unchecked((int)Wire.Be32(hv));
+                        }
+                    }
+
+                    break;
+                default: break;
+            }
+        }
+
+        return new NftChain
+        {
+            Family = family,
+            Table = table ?? throw Missing("chain table"),
+            Name = name ?? throw Missing("chain name"),
+            Hook = hook,
+            Priority = priority,
+            Type = chainType,
+            Policy = policy,
+            Handle = handle,
+        };
+    }
+
+    internal static NftRule ParseRule(ReadOnlySpan<byte> payload)
+    {
+        var family = Family(payload);
+        string? table = null, chain = null;
+        ulong handle = 0;
+        List<NftExpression> expressions = [];
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_RULE_TABLE: table = Wire.String(v); break;
+                case NFTA_RULE_CHAIN: chain = Wire.String(v); break;
+                case NFTA_RULE_HANDLE: handle = Wire.Be64(v); break;
+                case NFTA_RULE_EXPRESSIONS: expressions = NftExpressionCodec.ReadList(v); break;
+                default: break;
+            }
+        }
+
+        return new NftRule
+        {
+            Family = family,
+            Table = table ?? throw Missing("rule table"),
+            Chain = chain ?? throw Missing("rule chain"),
+            Handle = handle,
+            Expressions = expressions,
+        };
+    }
+
+    internal static NftSet ParseSet(ReadOnlySpan<byte> payload)
+    {
+        var family = Family(payload);
+        string? table = null, name = null;
+        uint flags = 0, keyType = 0, keyLen = 0;
+        uint? size = null;
+        TimeSpan? timeout = null;
+        ulong handle = 0;
+        var counters = false;
+        var fields = new List<int>();
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_SET_TABLE: table = Wire.String(v); break;
+                case NFTA_SET_NAME: name = Wire.String(v); break;
+                case NFTA_SET_FLAGS: flags = Wire.Be32(v); break;
+                case NFTA_SET_KEY_TYPE: keyType = Wire.Be32(v); break;
+                case NFTA_SET_KEY_LEN: keyLen = Wire.Be32(v); break;
+                case NFTA_SET_TIMEOUT: timeout = Wire.Milliseconds(v); break;
+                case NFTA_SET_HANDLE: handle = Wire.Be64(v); break;
+                case NFTA_SET_EXPR: counters |= NftExpressionCodec.Read(v) is NftCounter; break;
+                case NFTA_SET_EXPRESSIONS: counters |= NftExpressionCodec.ReadList(v).Any(e => e is NftCounter); break;
+                case NFTA_SET_DESC: ParseDesc(v, ref size, fields); break;
+                default: break;
+            }
+        }
+
+        return new NftSet
+        {
+            Family = family,
+            Table = table ?? throw Missing("set table"),
+            Name = name ?? throw Missing("set name"),
+            KeyType = NftKeyType.FromKernel(keyType, keyLen, fields),
+            Flags = (NftSetFlags)flags & ~(NftSetFlags.Concat | NftSetFlags.Expr),
+            Timeout = timeout,
+            Size = size,
+            Counters = counters,
+            Handle = handle,
+        };
+    }
+
+    /// <summary>Adds the elements of one NFT_MSG_NEWSETELEM message to <paramref name="sink"/>.</summary>
+    internal static void ParseElements(ReadOnlySpan<byte> payload, List<NftSetElement> sink)
+    {
+        Family(payload);
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            if (type != NFTA_SET_ELEM_LIST_ELEMENTS)
+            {
+                continue;
+            }
+
+            var list = new AttributeReader(v);
+            while (list.Next(out var lt, out var elem))
+            {
+                if (lt == NFTA_LIST_ELEM)
+                {
+                    sink.Add(ParseElement(elem));
+                }
+            }
+        }
+    }
+
+    internal static NftSetElement ParseElement(ReadOnlySpan<byte> elem)
+    {
+        byte[]? key = null, keyEnd = null;
+        uint flags = 0;
+        TimeSpan? timeout = null, expires = null;
+        NftCounter? counter = null;
+        var r = new AttributeReader(elem);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_SET_ELEM_KEY: key = NftData.ReadValue(v); break;
+                case NFTA_SET_ELEM_KEY_END: keyEnd = NftData.ReadValue(v); break;
+                case NFTA_SET_ELEM_FLAGS: flags = Wire.Be32(v); break;
+                case NFTA_SET_ELEM_TIMEOUT: timeout = Wire.Milliseconds(v); break;
+                case NFTA_SET_ELEM_EXPIRATION: expires = Wire.Milliseconds(v); break;
+                case NFTA_SET_ELEM_EXPR: counter ??= ReadCounter(v); break;
+                case NFTA_SET_ELEM_EXPRESSIONS: counter ??= NftExpressionCodec.ReadList(v).OfType<NftCounter>().FirstOrDefault(); break;
+                default: break;
+            }
+        }
+
+        return new NftSetElement
+        {
+            Key = key ?? throw Missing("element key"),
+            KeyEnd = keyEnd,
+            IsIntervalEnd = (flags & NFT_SET_ELEM_INTERVAL_END) != 0,
+            Timeout = timeout,
+            Expires = expires,
+            Packets = counter?.Packets,
+            Bytes = counter?.Bytes,
+        };
+    }
+
+    internal static uint ParseGeneration(ReadOnlySpan<byte> payload)
+    {
+        Family(payload);
+        var r = new AttributeReader(payload[4..]);
+        while (r.Next(out var type, out var v))
+        {
+            if (type == NFTA_GEN_ID)
+            {
+                return Wire.Be32(v);
+            }
+        }
+
+        throw Missing("generation id");
+    }
+
+    /// <summary>Reads a counter expression without building the general expression model (the hot path of big dumps).</summary>
+    private static NftCounter? ReadCounter(ReadOnlySpan<byte> expr)
+    {
+        var isCounter = false;
+        ulong packets = 0, bytes = 0;
+        var r = new AttributeReader(expr);
+        while (r.Next(out var type, out var v))
+        {
+            if (type == NFTA_EXPR_NAME)
+            {
+                isCounter = v.StartsWith("counter\0"u8);
+            }
+            else if (type == NFTA_EXPR_DATA)
+            {
+                var d = new AttributeReader(v);
+                while (d.Next(out var t, out var dv))
+                {
+                    if (t == NftCounter.NFTA_COUNTER_PACKETS)
+                    {
+                        packets = Wire.Be64(dv);
+                    }
+                    else if (t == NftCounter.NFTA_COUNTER_BYTES)
+                    {
+                        bytes = Wire.Be64(dv);
+                    }
+                }
+            }
+        }
+
+        return isCounter ? new NftCounter(packets, bytes) : null;
+    }
+
+    private static void ParseDesc(ReadOnlySpan<byte> desc, ref uint? size, List<int> fields)
+    {
+        var d = new AttributeReader(desc);
+        while (d.Next(out var t, out var v))
+        {
+            if (t == NFTA_SET_DESC_SIZE)
+            {
+                size = Wire.Be32(v);
+            }
+            else if (t == NFTA_SET_DESC_CONCAT)
+            {
+                var c = new AttributeReader(v);
+                while (c.Next(out var ct, out var cv))
+                {
+                    var f = new AttributeReader(cv);
+                    while (ct == NFTA_LIST_ELEM && f.Next(out var ft, out var fv))
+                    {
+                        if (ft == NFTA_SET_FIELD_LEN)
+                        {
+                            fields.Add((int)Wire.Be32(fv));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static NftFamily Family(ReadOnlySpan<byte> payload) => (NftFamily)Wire.Take(payload, 4)[0];
+
+    private static NetlinkFormatException Missing(string what) => new($"An nf_tables message without its {what}.");
+}
