@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 using V1 = OutputGuard.V1;
 
@@ -11,7 +12,60 @@ namespace OutputGuard.ControlPlane.Api;
 /// <summary>Domain records to wire messages; the generated types stay at this edge.</summary>
 public static class ProtoMapping
 {
-    /// <summary>An entry as the API shows it.</summary>
+    /// <summary>An entry as the API shows it, with a domain entry's resolved addresses and lookup status.</summary>
+    public static V1.Entry ToProto(this Entry e, EntryResolution? resolution)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var proto = e.ToProto();
+        if (e.Kind != EntryKind.Domain)
+        {
+            return proto;
+        }
+
+        var status = new V1.ResolutionStatus();
+        if (!DomainResolver.Resolves(e))
+        {
+            status.WildcardNotResolved = true;
+            status.Note = "a wildcard is stored and listed but not resolved (it cannot be looked up); " +
+                "gateways will learn its addresses from the DNS answers their clients receive";
+            proto.Resolution = status;
+            return proto;
+        }
+
+        resolution ??= EntryResolution.None;
+        proto.ResolvedAddresses.AddRange(resolution.Addresses.Select(a => new V1.ResolvedAddress
+        {
+            Address = a.Address.ToString(),
+            FirstSeen = Timestamp.FromDateTimeOffset(a.FirstSeen),
+            LastSeen = Timestamp.FromDateTimeOffset(a.LastSeen),
+            TtlSeconds = (uint)Math.Max(0, a.TtlSeconds),
+            State = a.State == ResolvedAddressState.InGrace ? V1.ResolvedAddressState.InGrace : V1.ResolvedAddressState.Live,
+        }));
+        if (resolution.Status is { } s)
+        {
+            status.LastAttemptTime = Timestamp.FromDateTimeOffset(s.LastAttempt);
+            if (s.LastSuccess is { } success)
+            {
+                status.LastSuccessTime = Timestamp.FromDateTimeOffset(success);
+            }
+
+            status.LastError = s.LastError;
+            status.ConsecutiveFailures = s.ConsecutiveFailures;
+            status.SkippedInternal.AddRange(s.SkippedInternal);
+            status.ExcessCount = s.ExcessCount;
+            status.ExcessAddresses.AddRange(s.ExcessAddresses);
+            status.Note = Note(s, resolution.Addresses.Count);
+        }
+        else
+        {
+            status.Note = "not resolved yet";
+        }
+
+        proto.Resolution = status;
+        return proto;
+    }
+
+    /// <summary>An entry as the API shows it, without resolver data.</summary>
     public static V1.Entry ToProto(this Entry e)
     {
         var proto = new V1.Entry
@@ -71,6 +125,29 @@ public static class ProtoMapping
         After = a.After ?? string.Empty,
         Revision = a.Revision,
     };
+
+    private static string Note(ResolutionStatus s, int published)
+    {
+        var parts = new List<string> { FormattableString.Invariant($"{published} address(es) published") };
+        if (s.LastError.Length > 0)
+        {
+            parts.Add(s.ConsecutiveFailures > 0
+                ? FormattableString.Invariant($"the last {s.ConsecutiveFailures} lookup(s) failed; a failed lookup removes nothing")
+                : "the last lookup reported a problem");
+        }
+
+        if (s.SkippedInternal.Count > 0)
+        {
+            parts.Add(FormattableString.Invariant($"{s.SkippedInternal.Count} internal address(es) in the answer were not published"));
+        }
+
+        if (s.ExcessCount > 0)
+        {
+            parts.Add(FormattableString.Invariant($"{s.ExcessCount} address(es) over the per-domain cap were not published"));
+        }
+
+        return string.Join("; ", parts);
+    }
 
     // An IP entry is stored as its host prefix; operators typed an address and see one.
     private static string HostText(string prefix)

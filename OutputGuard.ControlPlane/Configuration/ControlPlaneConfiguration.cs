@@ -29,9 +29,10 @@ public static class ControlPlaneConfiguration
         ["--tls-key"] = "tls_key",
         ["--treat-as-public"] = "treat_as_public",
         ["--internal"] = "internal_ranges",
+        ["--name-server"] = "resolver_name_servers",
     };
 
-    private static readonly HashSet<string> ListKeys = ["treat_as_public", "internal_ranges"];
+    private static readonly HashSet<string> ListKeys = ["treat_as_public", "internal_ranges", "resolver_name_servers"];
 
     /// <summary>The flags, for --help.</summary>
     public const string Usage = """
@@ -43,6 +44,7 @@ public static class ControlPlaneConfiguration
           --tls-cert FILE --tls-key FILE          serve TLS on both listeners
           --treat-as-public CIDR                  count CIDR as public (repeatable, or comma-separated)
           --internal CIDR                         extra internal CIDR, e.g. pod and service ranges (repeatable)
+          --name-server ADDR[:PORT]               name server of the resolver (repeatable; default: the host's)
         Every key is also read from the environment as OUTPUTGUARD_<KEY> (e.g. OUTPUTGUARD_DB_SERVER).
         """;
 
@@ -123,12 +125,56 @@ public static class ControlPlaneConfiguration
         Positive(o.StreamQueueCapacity, "stream_queue_capacity");
         Positive(o.SnapshotPartSize, "snapshot_part_size");
         Positive(o.ChangePollIntervalMs, "change_poll_interval_ms");
+        ValidateResolver(o);
         ValidateTokens(o.Tokens);
     }
 
     /// <summary>The lower-case hex SHA-256 of a secret.</summary>
     public static string Sha256Hex(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static void ValidateResolver(ControlPlaneOptions o)
+    {
+        for (var i = 0; i < o.ResolverNameServers.Count; i++)
+        {
+            if (!Resolver.NameServerAddress.TryParse(o.ResolverNameServers[i], out _))
+            {
+                throw new ConfigurationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"resolver_name_servers[{i}]: '{o.ResolverNameServers[i]}' is not ADDRESS, ADDRESS:PORT or [IPv6]:PORT"));
+            }
+        }
+
+        Positive(o.ResolverIntervalSeconds, "resolver_interval_s");
+        Positive(o.ResolverTtlFloorSeconds, "resolver_ttl_floor_s");
+        if (o.ResolverTtlFloorSeconds > o.ResolverIntervalSeconds)
+        {
+            throw new ConfigurationException(
+                $"resolver_ttl_floor_s: {o.ResolverTtlFloorSeconds} is longer than resolver_interval_s ({o.ResolverIntervalSeconds})");
+        }
+
+        if (o.ResolverGracePeriodSeconds < 0)
+        {
+            throw new ConfigurationException($"resolver_grace_period_s: must be 0 or more, not {o.ResolverGracePeriodSeconds}");
+        }
+
+        Positive(o.ResolverMaxAddresses, "resolver_max_addresses");
+        if (o.ResolverCnameDepth is < 1 or > 32)
+        {
+            throw new ConfigurationException($"resolver_cname_depth: must be 1 to 32, not {o.ResolverCnameDepth}");
+        }
+
+        Positive(o.ResolverTimeoutMs, "resolver_timeout_ms");
+        if (o.ResolverConcurrency is < 1 or > 1024)
+        {
+            throw new ConfigurationException($"resolver_concurrency: must be 1 to 1024, not {o.ResolverConcurrency}");
+        }
+
+        if (o.ResolverLeaseSeconds is < 3 or > 3600)
+        {
+            throw new ConfigurationException($"resolver_lease_s: must be 3 to 3600, not {o.ResolverLeaseSeconds}");
+        }
+    }
 
     private static void ValidateTokens(List<TokenOptions> tokens)
     {

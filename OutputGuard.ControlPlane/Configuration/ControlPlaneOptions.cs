@@ -85,6 +85,45 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("change_poll_interval_ms")]
     public int ChangePollIntervalMs { get; set; } = 250;
 
+    /// <summary>Name servers the resolver asks, <c>ADDRESS</c> or <c>ADDRESS:PORT</c> (<c>[v6]:PORT</c>); all are asked and the union published. Empty: the host's.</summary>
+    [ConfigurationKeyName("resolver_name_servers")]
+    public List<string> ResolverNameServers { get; set; } = [];
+
+    /// <summary>How often each exact domain is resolved again, in seconds (sooner when its TTL runs out first).</summary>
+    [ConfigurationKeyName("resolver_interval_s")]
+    public int ResolverIntervalSeconds { get; set; } = 300;
+
+    /// <summary>The shortest time between two lookups of one domain, in seconds, however short its TTL.</summary>
+    [ConfigurationKeyName("resolver_ttl_floor_s")]
+    public int ResolverTtlFloorSeconds { get; set; } = 30;
+
+    /// <summary>How long an address that vanished from DNS stays allowed after it was last seen, in seconds.</summary>
+    [ConfigurationKeyName("resolver_grace_period_s")]
+    public int ResolverGracePeriodSeconds { get; set; } = 3600;
+
+    /// <summary>The most addresses one domain entry publishes; the excess is reported on the entry.</summary>
+    [ConfigurationKeyName("resolver_max_addresses")]
+    public int ResolverMaxAddresses { get; set; } = 256;
+
+    /// <summary>The longest CNAME chain the resolver follows.</summary>
+    [ConfigurationKeyName("resolver_cname_depth")]
+    public int ResolverCnameDepth { get; set; } = 8;
+
+    /// <summary>Per-query timeout of a name server, in milliseconds.</summary>
+    [ConfigurationKeyName("resolver_timeout_ms")]
+    public int ResolverTimeoutMs { get; set; } = 2000;
+
+    /// <summary>Lookups in flight at once.</summary>
+    [ConfigurationKeyName("resolver_concurrency")]
+    public int ResolverConcurrency { get; set; } = 32;
+
+    /// <summary>
+    /// MySQL: within how many seconds another replica takes over the resolver when its holder dies or loses
+    /// the database (the holder's lock connection times out after this long).
+    /// </summary>
+    [ConfigurationKeyName("resolver_lease_s")]
+    public int ResolverLeaseSeconds { get; set; } = 15;
+
     /// <summary>Whether a MySQL database is configured.</summary>
     public bool UsesMySql => !string.IsNullOrWhiteSpace(DbServer);
 }

@@ -1,13 +1,14 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using OutputGuard.ControlPlane.Api;
+using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Entries;
 
-/// <summary>outputguard.v1.EntryService: a thin adapter over <see cref="AllowList"/> and the store.</summary>
-public sealed class EntryApi(AllowList allowList, IControlPlaneStore store) : EntryService.EntryServiceBase
+/// <summary>outputguard.v1.EntryService: a thin adapter over <see cref="AllowList"/>, the resolver and the store.</summary>
+public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, DomainResolver resolver) : EntryService.EntryServiceBase
 {
     private const int DefaultPage = 100;
     private const int MaxPage = 1000;
@@ -25,7 +26,13 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store) : En
         var result = await allowList.CreateAsync(
             request.Entry.Value, request.Entry.Ports, request.Entry.Note, request.Entry.Undeletable,
             user.Identity!.Name!, user.IsInRole(Roles.Admin), context.CancellationToken);
-        return result.Entry!.ToProto();
+        var entry = result.Entry!;
+        if (result.Outcome == EntryWriteOutcome.Created)
+        {
+            resolver.Enqueue(entry);
+        }
+
+        return await WithResolutionAsync(entry, context.CancellationToken);
     }
 
     /// <inheritdoc />
@@ -35,7 +42,7 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store) : En
         var id = AllowList.ParseName(request.Name);
         var entry = await store.GetEntryAsync(id, context.CancellationToken)
             ?? throw new EntryRejectedException(RejectionReason.NotFound, $"{request.Name} does not exist");
-        return entry.ToProto();
+        return await WithResolutionAsync(entry, context.CancellationToken);
     }
 
     /// <inheritdoc />
@@ -47,7 +54,10 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store) : En
         var after = PageTokens.Decode("e", request.PageToken);
         var page = await store.ListEntriesAsync(filter, after, size + 1, context.CancellationToken);
         var response = new ListEntriesResponse();
-        response.Entries.AddRange(page.Take(size).Select(e => e.ToProto()));
+        var shown = page.Take(size).ToList();
+        var domains = shown.Where(DomainResolver.Resolves).Select(e => e.Id).ToList();
+        var resolutions = await store.GetResolutionsAsync(domains, context.CancellationToken);
+        response.Entries.AddRange(shown.Select(e => e.ToProto(resolutions.GetValueOrDefault(e.Id))));
         if (page.Count > size)
         {
             response.NextPageToken = PageTokens.Encode("e", page[size - 1].Id);
@@ -63,5 +73,53 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store) : En
         var id = AllowList.ParseName(request.Name);
         await allowList.DeleteAsync(id, context.GetHttpContext().User.Identity!.Name!, context.CancellationToken);
         return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Roles.CanWrite)]
+    public override async Task<ResolveEntryResponse> ResolveEntry(ResolveEntryRequest request, ServerCallContext context)
+    {
+        var id = AllowList.ParseName(request.Name);
+        var entry = await store.GetEntryAsync(id, context.CancellationToken)
+            ?? throw new EntryRejectedException(RejectionReason.NotFound, $"{request.Name} does not exist");
+        if (entry.Kind != Entries.EntryKind.Domain)
+        {
+            throw new RpcException(new Status(
+                StatusCode.FailedPrecondition, $"{entry.Name} ('{entry.Value}') is an {entry.Kind.ToString().ToUpperInvariant()} entry; only domain entries are resolved"));
+        }
+
+        if (!DomainResolver.Resolves(entry))
+        {
+            throw new RpcException(new Status(
+                StatusCode.FailedPrecondition, $"{entry.Name} ('{entry.Value}') is a wildcard; wildcards are not resolved (they cannot be looked up)"));
+        }
+
+        var change = await resolver.ResolveNowAsync(entry, context.GetHttpContext().User.Identity!.Name!, context.CancellationToken);
+        if (!change.EntryExists)
+        {
+            throw new EntryRejectedException(RejectionReason.NotFound, $"{request.Name} does not exist");
+        }
+
+        var response = new ResolveEntryResponse
+        {
+            Entry = await WithResolutionAsync(entry, context.CancellationToken),
+            Revision = change.Revision,
+            RevisionChanged = change.RevisionChanged,
+        };
+        response.Added.AddRange(change.Added.Select(a => a.ToString()));
+        response.Removed.AddRange(change.Removed.Select(a => a.ToString()));
+        response.EnteredGrace.AddRange(change.EnteredGrace.Select(a => a.ToString()));
+        return response;
+    }
+
+    private async Task<V1.Entry> WithResolutionAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        if (!DomainResolver.Resolves(entry))
+        {
+            return entry.ToProto(null);
+        }
+
+        var resolutions = await store.GetResolutionsAsync([entry.Id], cancellationToken);
+        return entry.ToProto(resolutions.GetValueOrDefault(entry.Id));
     }
 }

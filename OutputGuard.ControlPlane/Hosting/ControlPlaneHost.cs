@@ -8,6 +8,7 @@ using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Store.MySql;
@@ -27,12 +28,13 @@ public static class ControlPlaneHost
     {
         time ??= TimeProvider.System;
         var validator = EntryValidator.FromOptions(options);
+        var mySqlConnectionString = options.UsesMySql
+            ? MySqlConnectionStrings.FromLegacyKeys(
+                options.DbServer, options.DbPort.ToString(System.Globalization.CultureInfo.InvariantCulture), options.DbUser, options.DbPassword, options.DbName)
+            : null;
         var store = StoreFactory.Create(new StoreOptions
         {
-            MySqlConnectionString = options.UsesMySql
-                ? MySqlConnectionStrings.FromLegacyKeys(
-                    options.DbServer, options.DbPort.ToString(System.Globalization.CultureInfo.InvariantCulture), options.DbUser, options.DbPassword, options.DbName)
-                : null,
+            MySqlConnectionString = mySqlConnectionString,
             DataDirectory = options.DataDir,
             TimeProvider = time,
         });
@@ -87,6 +89,17 @@ public static class ControlPlaneHost
         services.AddHostedService<ChangeLogTrimmer>();
         services.AddSingleton<GatewayRegistry>();
         services.AddSingleton<AllowList>();
+        services.AddSingleton(new DnsLookup(
+            NameServerAddress.ParseAll(options.ResolverNameServers),
+            TimeSpan.FromMilliseconds(options.ResolverTimeoutMs),
+            options.ResolverCnameDepth,
+            validator.InternalRanges));
+        services.AddSingleton<IResolverLease>(sp => mySqlConnectionString is null
+            ? new SingleProcessLease()
+            : new MySqlResolverLease(
+                mySqlConnectionString, TimeSpan.FromSeconds(options.ResolverLeaseSeconds), sp.GetRequiredService<ILogger<MySqlResolverLease>>()));
+        services.AddSingleton<DomainResolver>();
+        services.AddHostedService(sp => sp.GetRequiredService<DomainResolver>());
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

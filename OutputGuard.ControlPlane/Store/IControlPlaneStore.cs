@@ -1,6 +1,7 @@
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -73,4 +74,15 @@ public interface IControlPlaneStore
 
     /// <summary>Stores a self-created token only if none is stored yet (so two replicas starting at once create one); returns whether it was stored.</summary>
     Task<bool> TryCreateFirstTokenAsync(StoredToken token, CancellationToken cancellationToken);
+
+    /// <summary>The resolved addresses and lookup status of each of <paramref name="entryIds"/> (every id gets a value).</summary>
+    Task<IReadOnlyDictionary<long, EntryResolution>> GetResolutionsAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a lookup of domain entry <paramref name="entryId"/> in one transaction: its resolved-address
+    /// rows, its destination sources (each address with the entry's port rules), at most one new revision
+    /// with its change-log rows, an audit row when the desired state changed, and its status row.
+    /// Returns <see cref="ResolutionChange.EntryExists"/> false, writing nothing, when the entry is gone.
+    /// </summary>
+    Task<ResolutionChange> ApplyResolutionAsync(long entryId, LookupResult lookup, ResolutionPolicy policy, CancellationToken cancellationToken);
 }

@@ -105,6 +105,7 @@ public abstract partial class SqlControlPlaneStore
                     "(SELECT 1 FROM destination_sources o WHERE o.dkey = s.dkey AND o.entry_id <> @Id)",
                     new { Id = id }))).ToList();
                 await w.Connection.ExecuteAsync(w.Command("DELETE FROM destination_sources WHERE entry_id = @Id", new { Id = id }));
+                await DeleteResolutionRowsAsync(w, id);
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
                 var revision = await CommitRevisionAsync(w, added: [], removed, now);
                 await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
