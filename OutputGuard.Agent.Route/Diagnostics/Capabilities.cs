@@ -1,0 +1,45 @@
+using System.Globalization;
+using OutputGuard.Netlink.Sockets;
+
+namespace OutputGuard.Agent.Route.Diagnostics;
+
+/// <summary>Whether the process may change routes (CAP_NET_ADMIN in its effective set).</summary>
+public static class Capabilities
+{
+    /// <summary>CAP_NET_ADMIN's bit in /usr/include/linux/capability.h.</summary>
+    public const int CapNetAdmin = 12;
+
+    /// <summary>The sentence printed when the capability is missing.</summary>
+    public const string MissingNetAdmin =
+        "outputguard-route needs CAP_NET_ADMIN to change routes: run it as root, in a container with "
+        + "securityContext.capabilities.add: [NET_ADMIN], or with AmbientCapabilities=CAP_NET_ADMIN in its systemd unit";
+
+    /// <summary>
+    /// Reads CapEff from /proc/self/status; null when the file cannot be read (then the kernel's answer decides).
+    /// </summary>
+    public static bool? HasNetAdmin(string statusPath = "/proc/self/status")
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(statusPath))
+            {
+                if (line.StartsWith("CapEff:", StringComparison.Ordinal)
+                    && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps))
+                {
+                    return (caps & (1UL << CapNetAdmin)) != 0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a kernel refusal means the agent lacks the capability (EPERM or EACCES).</summary>
+    public static bool IsPermissionDenied(NetlinkException exception) => exception is { Errno: 1 or 13 };
+}
