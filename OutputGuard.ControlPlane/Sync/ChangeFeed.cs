@@ -45,6 +45,25 @@ public sealed partial class ChangeFeed(
         }
     }
 
+    /// <summary>
+    /// Reads the starting revision before the server accepts streams (hosted services start before
+    /// Kestrel), so that no revision committed after a session caught up can be taken as the starting
+    /// point and never offered. If the store does not answer yet, the first loop iteration reads it.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Interlocked.CompareExchange(ref _published, await store.GetRevisionAsync(cancellationToken), -1);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailing(logger, e);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,8 +111,11 @@ public sealed partial class ChangeFeed(
         var published = PublishedRevision;
         if (published < 0)
         {
-            // First read: sessions catch up by themselves from their Hello; start from here.
+            // The store did not answer at start. Sessions that connected since caught up by themselves
+            // from their Hello, but a revision committed after that would be skipped by starting here:
+            // have them resynchronise with a snapshot instead.
             Interlocked.Exchange(ref _published, current);
+            Broadcast(FeedItem.Resync);
             return;
         }
 
