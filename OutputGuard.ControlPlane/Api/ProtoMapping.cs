@@ -5,6 +5,7 @@ using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
+using OutputGuard.ControlPlane.Traffic;
 using V1 = OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Api;
@@ -95,6 +96,30 @@ public static class ProtoMapping
         Protocol = d.Port is { } p ? (V1.L4Protocol)(int)p.Protocol : V1.L4Protocol.Any,
         PortFrom = d.Port is { } from ? (uint)from.From : 0,
         PortTo = d.Port is { } to ? (uint)to.To : 0,
+    };
+
+    /// <summary>Traffic of one destination as the API shows it.</summary>
+    public static V1.DestinationTraffic ToProto(this DestinationTotals t) => new()
+    {
+        Destination = t.Destination.ToProto(),
+        OutputBytes = (ulong)t.OutputBytes,
+        OutputPackets = (ulong)t.OutputPackets,
+        InputBytes = (ulong)t.InputBytes,
+        InputPackets = (ulong)t.InputPackets,
+        Gateways = t.Gateways,
+        UpdateTime = Timestamp.FromDateTimeOffset(t.UpdatedAt),
+    };
+
+    /// <summary>A denied destination as the API shows it.</summary>
+    public static V1.DeniedDestination ToProto(this DeniedTotals d) => new()
+    {
+        Address = d.Address,
+        Protocol = (uint)d.Protocol,
+        Port = (uint)d.Port,
+        Packets = (ulong)d.Packets,
+        Bytes = (ulong)d.Bytes,
+        LastSeen = Timestamp.FromDateTimeOffset(d.LastSeen),
+        Gateways = d.Gateways,
     };
 
     /// <summary>A gateway as operators see it.</summary>

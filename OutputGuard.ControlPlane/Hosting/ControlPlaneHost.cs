@@ -13,6 +13,7 @@ using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Store.MySql;
 using OutputGuard.ControlPlane.Sync;
+using OutputGuard.ControlPlane.Traffic;
 
 namespace OutputGuard.ControlPlane.Hosting;
 
@@ -128,6 +129,7 @@ public static class ControlPlaneHost
         app.MapGrpcService<DesiredStateApi>();
         app.MapGrpcService<GatewayApi>();
         app.MapGrpcService<AuditApi>();
+        app.MapGrpcService<TrafficApi>();
         app.MapGrpcService<GatewaySyncApi>();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();

@@ -3,6 +3,7 @@ using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
+using OutputGuard.ControlPlane.Traffic;
 
 namespace OutputGuard.ControlPlane.Store;
 
@@ -85,4 +86,14 @@ public interface IControlPlaneStore
     /// Returns <see cref="ResolutionChange.EntryExists"/> false, writing nothing, when the entry is gone.
     /// </summary>
     Task<ResolutionChange> ApplyResolutionAsync(long entryId, LookupResult lookup, ResolutionPolicy policy, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a gateway's traffic report (per-destination totals and denied destinations) in one transaction.</summary>
+    Task ReplaceTrafficAsync(
+        string gatewayId, DateTimeOffset time, IReadOnlyList<DestinationTotals> destinations, IReadOnlyList<DeniedTotals> denied, CancellationToken cancellationToken);
+
+    /// <summary>Traffic by destination summed over the gateways' latest reports (or one gateway's), busiest first.</summary>
+    Task<IReadOnlyList<DestinationTotals>> ListTrafficAsync(string? gatewayId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Denied destinations summed over the gateways' latest reports (or one gateway's), most packets first.</summary>
+    Task<IReadOnlyList<DeniedTotals>> ListDeniedAsync(string? gatewayId, int limit, CancellationToken cancellationToken);
 }

@@ -6,6 +6,7 @@ using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
+using OutputGuard.ControlPlane.Traffic;
 using OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Sync;
@@ -20,6 +21,7 @@ public sealed partial class GatewaySyncApi(
     ChangeFeed feed,
     GatewayRegistry registry,
     IOptions<ControlPlaneOptions> options,
+    TimeProvider time,
     ILogger<GatewaySyncApi> logger) : GatewaySync.GatewaySyncBase
 {
     private const int CatchUpBatch = 1000;
@@ -115,10 +117,16 @@ public sealed partial class GatewaySyncApi(
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                if (requestStream.Current.KindCase == GatewayMessage.KindOneofCase.Ack)
+                switch (requestStream.Current.KindCase)
                 {
-                    var ack = requestStream.Current.Ack;
-                    await registry.AcknowledgeAsync(session, ack.Revision, ack.ElementCount, cancellationToken);
+                    case GatewayMessage.KindOneofCase.Ack:
+                        var ack = requestStream.Current.Ack;
+                        await registry.AcknowledgeAsync(session, ack.Revision, ack.ElementCount, cancellationToken);
+                        break;
+                    case GatewayMessage.KindOneofCase.Traffic:
+                        var (destinations, denied) = TrafficReports.Read(requestStream.Current.Traffic, time.GetUtcNow());
+                        await store.ReplaceTrafficAsync(session.GatewayId, requestStream.Current.Traffic.Time?.ToDateTimeOffset() ?? time.GetUtcNow(), destinations, denied, cancellationToken);
+                        break;
                 }
             }
         }

@@ -74,7 +74,7 @@ public sealed class AuthTests(SqliteServerFixture fixture) : IClassFixture<Sqlit
     {
         using var http = Server.Http(token);
 
-        foreach (var path in new[] { "/v1/entries", "/v1/desiredState", "/v1/gateways", "/v1/auditEvents" })
+        foreach (var path in new[] { "/v1/entries", "/v1/desiredState", "/v1/gateways", "/v1/auditEvents", "/v1/traffic", "/v1/deniedDestinations" })
         {
             var response = await http.GetAsync(path);
             Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode}");
@@ -86,7 +86,7 @@ public sealed class AuthTests(SqliteServerFixture fixture) : IClassFixture<Sqlit
     {
         using var http = Server.Http(TestTokens.Viewer);
 
-        foreach (var path in new[] { "/v1/entries", "/v1/desiredState", "/v1/gateways", "/v1/auditEvents" })
+        foreach (var path in new[] { "/v1/entries", "/v1/desiredState", "/v1/gateways", "/v1/auditEvents", "/v1/traffic", "/v1/deniedDestinations" })
         {
             var response = await http.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");

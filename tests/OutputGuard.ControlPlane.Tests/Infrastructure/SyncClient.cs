@@ -89,6 +89,10 @@ public sealed class SyncClient : IAsyncDisposable
     public Task AckAsync(long revision, long elements) =>
         _call.RequestStream.WriteAsync(new GatewayMessage { Ack = new Ack { Revision = revision, ElementCount = elements } });
 
+    /// <summary>Sends a traffic report.</summary>
+    public Task ReportAsync(TrafficReport report) =>
+        _call.RequestStream.WriteAsync(new GatewayMessage { Traffic = report });
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

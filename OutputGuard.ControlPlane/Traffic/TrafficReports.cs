@@ -1,0 +1,68 @@
+using OutputGuard.ControlPlane.Entries;
+using OutputGuard.ControlPlane.State;
+using OutputGuard.Netlink.Addressing;
+using V1 = OutputGuard.V1;
+
+namespace OutputGuard.ControlPlane.Traffic;
+
+/// <summary>Turns a gateway's TrafficReport into store rows, bounded and validated.</summary>
+public static class TrafficReports
+{
+    /// <summary>Most destinations kept per gateway report.</summary>
+    public const int MaxDestinations = 20_000;
+
+    /// <summary>Most denied destinations kept per gateway report.</summary>
+    public const int MaxDenied = 1_000;
+
+    /// <summary>
+    /// The report's rows: malformed destinations are dropped, and past the caps the busiest rows are
+    /// kept, so a misbehaving gateway cannot grow the store without bound.
+    /// </summary>
+    public static (List<DestinationTotals> Destinations, List<DeniedTotals> Denied) Read(V1.TrafficReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var time = report.Time?.ToDateTimeOffset() ?? now;
+        var destinations = report.Destinations
+            .Select(d => TryDestination(d.Destination, out var destination)
+                ? new DestinationTotals(destination, Clamp(d.OutputBytes), Clamp(d.OutputPackets), Clamp(d.InputBytes), Clamp(d.InputPackets), 1, time)
+                : null)
+            .OfType<DestinationTotals>()
+            .OrderByDescending(d => d.InputBytes + d.OutputBytes)
+            .Take(MaxDestinations)
+            .ToList();
+        var denied = report.Denied
+            .Where(d => IpPrefix.TryParse(d.Address, out var p, out _) && p.IsHost && d.Protocol <= 255 && d.Port <= 65535)
+            .Select(d => new DeniedTotals(
+                IpPrefix.Parse(d.Address).Address.ToString(), (int)d.Protocol, (int)d.Port, Clamp(d.Packets), Clamp(d.Bytes),
+                d.LastSeen?.ToDateTimeOffset() ?? time, 1))
+            .OrderByDescending(d => d.Packets)
+            .Take(MaxDenied)
+            .ToList();
+        return (destinations, denied);
+    }
+
+    private static bool TryDestination(V1.Destination? d, out Destination destination)
+    {
+        destination = default;
+        if (d is null || !IpPrefix.TryParse(d.Prefix, out var prefix, out _))
+        {
+            return false;
+        }
+
+        if (d.Protocol == V1.L4Protocol.Any)
+        {
+            destination = new Destination(prefix, null);
+            return true;
+        }
+
+        if (d.Protocol is not (V1.L4Protocol.Tcp or V1.L4Protocol.Udp) || d.PortFrom is 0 or > 65535 || d.PortTo < d.PortFrom || d.PortTo > 65535)
+        {
+            return false;
+        }
+
+        destination = new Destination(prefix, new PortRule((L4Protocol)(int)d.Protocol, (int)d.PortFrom, (int)d.PortTo));
+        return true;
+    }
+
+    private static long Clamp(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+}
