@@ -70,6 +70,12 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time)
             : new GatewayView(r, 0, 0)).ToList();
     }
 
+    /// <summary>How many gateway streams this replica serves.</summary>
+    public int ConnectedCount => _sessions.Count;
+
+    /// <summary>Messages waiting in this replica's gateway queues.</summary>
+    public int QueuedTotal => _sessions.Values.Sum(s => s.Queued);
+
     /// <summary>The session this replica serves for a gateway, if any.</summary>
     public GatewaySession? Session(string gatewayId) => _sessions.GetValueOrDefault(gatewayId);
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using OutputGuard.ControlPlane.Api;
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Auth;
@@ -117,6 +118,14 @@ public static class ControlPlaneHost
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding();
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ControlPlaneMetrics.MeterName, ResolverStats.MeterName)
+            .AddPrometheusExporter(o =>
+            {
+                o.ScopeInfoEnabled = false;
+                o.TargetInfoEnabled = false;
+            }));
         services.AddGrpcReflection();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddGrpcHealthChecks();
@@ -134,6 +143,9 @@ public static class ControlPlaneHost
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();
+        // Metrics need a reader token like the rest of the API (Prometheus: authorization.credentials).
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.CanRead);
+        app.Services.GetRequiredService<ControlPlaneMetrics>();
         return (app, created);
     }
 }
