@@ -1,0 +1,19 @@
+using OutputGuard.Netlink.Addressing;
+
+namespace OutputGuard.Agent.Gateway.Enforcement;
+
+/// <summary>What the enforcer needs besides the allow-list.</summary>
+public sealed record EnforcerSettings
+{
+    /// <summary>Record denied traffic without dropping it.</summary>
+    public bool Observe { get; init; }
+
+    /// <summary>The internal ranges (left alone, never allowed).</summary>
+    public InternalRanges Internal { get; init; } = InternalRanges.Defaults;
+
+    /// <summary>The client source ranges; empty means the internal ranges.</summary>
+    public IReadOnlyList<IpPrefix> Clients { get; init; } = [];
+
+    /// <summary>The client ranges in effect.</summary>
+    public IReadOnlyList<IpPrefix> EffectiveClients => Clients.Count > 0 ? Clients : [.. Internal.Ranges.Select(r => r.Prefix)];
+}

@@ -1,0 +1,213 @@
+// Gateway benchmarks (root, Linux): kernel apply latency, end-to-end update latency (API call → applied in the
+// gateway's kernel), forwarding throughput and agent memory, each with N destinations present against a baseline
+// measured in the same run.
+//   dotnet run -c Release -- [--destinations N] [--changes M] [--seconds S] [--skip-end-to-end]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Bench.Gateway;
+using OutputGuard.Netlink.Addressing;
+using OutputGuard.Netlink.Nftables;
+using OutputGuard.V1;
+
+var destinations = Option("--destinations", 100_000);
+var changes = Option("--changes", 1000);
+var seconds = Option("--seconds", 3);
+var settings = new EnforcerSettings { Internal = InternalRanges.Create([], BenchLab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
+
+// Public addresses from 11.0.0.0 on (one per destination), never the sink.
+static AllowedDestination Host(int i) => AllowedDestination.Any(IpPrefix.Host(new IPAddress(BitConverter.GetBytes(
+    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(0x0B000000 + i))))));
+
+var rows = new List<string[]>();
+
+// 1. Kernel: one delta applied by the enforcer (diff + one netlink batch), with 0 and with N destinations present.
+using (var lab = new BenchLab())
+{
+    foreach (var present in new[] { 0, destinations })
+    {
+        BenchLab.Try("ip", "netns", "exec", lab.Gateway, "nft", "delete", "table", "inet", TableLayout.TableName);
+        using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
+        enforcer.Start();
+        var list = AllowList.Of(1, Enumerable.Range(0, present).Select(Host));
+        var load = Stopwatch.StartNew();
+        enforcer.Apply(list);
+        load.Stop();
+        if (present > 0)
+        {
+            rows.Add(["kernel: load snapshot", present.ToString("N0", CultureInfo.InvariantCulture), Ms(load.Elapsed.TotalMilliseconds), "", ""]);
+            var again = Stopwatch.StartNew();
+            var result = enforcer.Apply(AllowList.Of(2, list.All.ToList()));
+            rows.Add(["kernel: equal snapshot (no batch)", present.ToString("N0", CultureInfo.InvariantCulture), Ms(again.Elapsed.TotalMilliseconds), result.Committed ? "COMMITTED" : "no change", ""]);
+        }
+
+        var samples = new List<double>();
+        using var probe = NftConnection.OpenIn(lab.Gateway);
+        var generation = probe.GetGenerationId();
+        for (var i = 0; i < changes; i++)
+        {
+            var d = Host(present + 1 + (i / 2));
+            var change = i % 2 == 0 ? list.Apply(list.Revision + 1, [d], []) : list.Apply(list.Revision + 1, [], [d]);
+            var t = Stopwatch.GetTimestamp();
+            enforcer.Apply(list, change);
+            samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+
+        var commits = probe.GetGenerationId() - generation;
+        rows.Add(["kernel: apply one delta", present.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(samples)), Ms(P99(samples)), ""]);
+        rows.Add(["  kernel commits seen (generation id)", present.ToString("N0", CultureInfo.InvariantCulture), commits.ToString(CultureInfo.InvariantCulture), $"of {changes}", ""]);
+    }
+}
+
+Print("Kernel apply (AllowListEnforcer, in-process)", ["what", "present", "median / time", "p99 / note", ""], Ratio(rows, "kernel: apply one delta"));
+rows.Clear();
+
+// 2. Throughput through the gateway: no table against the table holding N destinations (the sink allowed).
+using (var lab = new BenchLab())
+{
+    var port = 5201;
+    var baseline = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+    using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
+    enforcer.Start();
+    enforcer.Apply(AllowList.Of(1, Enumerable.Range(0, destinations).Select(Host).Append(AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink)))));
+    var filtered = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+    enforcer.Apply(AllowList.Of(2, Enumerable.Range(0, destinations).Select(Host).Append(new AllowedDestination(IpPrefix.Host(BenchLab.Sink), 6, 5000, 5300))));
+    var filteredPorts = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+    rows.Add(["no filter", "0", Gbit(baseline), "1.00"]);
+    rows.Add(["allow-list, sink in hosts set", destinations.ToString("N0", CultureInfo.InvariantCulture), Gbit(filtered), (filtered / baseline).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add(["allow-list, sink by tcp/5000-5300", destinations.ToString("N0", CultureInfo.InvariantCulture), Gbit(filteredPorts), (filteredPorts / baseline).ToString("0.00", CultureInfo.InvariantCulture)]);
+}
+
+Print("Forwarding throughput, one TCP stream client → gateway → sink (veth)", ["path", "destinations", "Gbit/s", "ratio"], rows);
+rows.Clear();
+
+if (!args.Contains("--skip-end-to-end"))
+{
+    // 3. End to end: API call → the agent reports the revision applied in its kernel; agent memory.
+    using var lab = new BenchLab();
+    await using var processes = new BenchProcesses(lab);
+    await processes.StartAsync();
+    var revision = 0L;
+    var apiSamples = new List<double>();
+    var memoryEmpty = processes.AgentRssMiB();
+    await Changes(changes); // warm-up (JIT, tiered compilation, connections), not counted
+    apiSamples.Clear();
+    var empty = await Changes(changes);
+    var apiEmpty = apiSamples.ToList();
+    apiSamples.Clear();
+    var fill = Stopwatch.StartNew();
+    var next = 0;
+    await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, ct) =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) <= destinations)
+        {
+            await processes.Entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = Host(i).Prefix.Address.ToString() } }, cancellationToken: ct);
+        }
+    });
+    revision += destinations;
+    await WaitApplied(revision, TimeSpan.FromMinutes(10));
+    fill.Stop();
+    var memoryFull = processes.AgentRssMiB();
+    var full = await Changes(changes);
+    var scrape = Stopwatch.StartNew();
+    var page = await processes.MetricsAsync();
+    scrape.Stop();
+    var memoryScraped = processes.AgentRssMiB();
+    var series = page.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal));
+    rows.Add(["API → kernel, one change", "0", Ms(Median(empty)), Ms(P99(empty)), "1.00"]);
+    rows.Add(["API → kernel, one change", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(full)), Ms(P99(full)), (Median(full) / Median(empty)).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add(["  of which the API call returns", "0", Ms(Median(apiEmpty)), Ms(P99(apiEmpty)), ""]);
+    rows.Add(["  of which the API call returns", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(apiSamples)), Ms(P99(apiSamples)), ""]);
+    rows.Add([$"fill {destinations:N0} entries via API (8 parallel)", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(fill.Elapsed.TotalMilliseconds), "", ""]);
+    Print($"End-to-end update latency ({changes} changes each, after {changes} warm-up changes)", ["what", "present", "median", "p99", "ratio"], rows);
+    rows.Clear();
+    rows.Add(["agent RSS", "0", memoryEmpty.ToString("0.0", CultureInfo.InvariantCulture), "1.00"]);
+    rows.Add(["agent RSS", destinations.ToString("N0", CultureInfo.InvariantCulture), memoryFull.ToString("0.0", CultureInfo.InvariantCulture), (memoryFull / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add([$"agent RSS after one scrape ({series:N0} iptables_bytes_count series, {scrape.Elapsed.TotalSeconds:0.0} s)", destinations.ToString("N0", CultureInfo.InvariantCulture), memoryScraped.ToString("0.0", CultureInfo.InvariantCulture), (memoryScraped / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
+    Print("Agent memory (VmRSS, MiB)", ["what", "destinations", "MiB", "ratio"], rows);
+
+    async Task<List<double>> Changes(int count)
+    {
+        var samples = new List<double>();
+        Entry? last = null;
+        for (var i = 0; i < count; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            if (last is null)
+            {
+                last = await processes.Entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = "203.0.113.77" } });
+            }
+            else
+            {
+                await processes.Entries.DeleteEntryAsync(new DeleteEntryRequest { Name = last.Name });
+                last = null;
+            }
+
+            revision++;
+            apiSamples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            await WaitApplied(revision, TimeSpan.FromSeconds(30));
+            samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+
+        return samples;
+    }
+
+    async Task WaitApplied(long want, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (await processes.AppliedRevisionAsync() < want)
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"revision {want} not applied within {timeout}");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+}
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static double Median(List<double> s) => s.Order().ElementAt(s.Count / 2);
+
+static double P99(List<double> s) => s.Order().ElementAt(Math.Min(s.Count - 1, (int)Math.Ceiling(s.Count * 0.99) - 1));
+
+static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+static string Gbit(double bytesPerSecond) => (bytesPerSecond * 8 / 1e9).ToString("0.00", CultureInfo.InvariantCulture);
+
+static List<string[]> Ratio(List<string[]> rows, string what)
+{
+    var baseline = rows.First(r => r[0] == what);
+    var b = double.Parse(baseline[2].Split(' ')[0], CultureInfo.InvariantCulture);
+    foreach (var r in rows.Where(r => r[0] == what))
+    {
+        r[4] = (double.Parse(r[2].Split(' ')[0], CultureInfo.InvariantCulture) / b).ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    return rows;
+}
+
+static void Print(string title, string[] header, List<string[]> rows)
+{
+    var all = rows.Prepend(header).ToList();
+    var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
+    Console.WriteLine();
+    Console.WriteLine(title);
+    foreach (var (r, i) in all.Select((r, i) => (r, i)))
+    {
+        Console.WriteLine("| " + string.Join(" | ", r.Select((cell, c) => cell.PadRight(widths[c]))) + " |");
+        if (i == 0)
+        {
+            Console.WriteLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
+        }
+    }
+}

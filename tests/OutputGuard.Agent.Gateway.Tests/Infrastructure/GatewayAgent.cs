@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
+
+/// <summary>The real gateway agent as a process inside the lab's gateway namespace; metrics reached over the root link.</summary>
+public sealed partial class GatewayAgent : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly Lab _lab;
+
+    private GatewayAgent(Lab lab, Process process)
+    {
+        _lab = lab;
+        _process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public Uri MetricsUri => new($"http://{_lab.GatewayControlAddress}:9900/metrics");
+
+    /// <summary>Starts the agent and waits until it enforces (its ready line).</summary>
+    public static async Task<GatewayAgent> StartAsync(Lab lab, Uri controlPlane, string stateFile, params string[] extra)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] args =
+        [
+            "netns", "exec", lab.Gateway, "dotnet", Shell.ArtifactPath("GatewayDll"),
+            "--control-plane", controlPlane.ToString(), "--token", ControlPlane.GatewayToken,
+            "--state-file", stateFile, "--treat-as-public", Lab.TreatAsPublic,
+            "--metrics-address", "0.0.0.0:9900", "--hostname", "gw-test", "--gateway-id", lab.Gateway,
+            "--counters-interval-ms", "0", "--report-interval-ms", "300", .. extra,
+        ];
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var p = Process.Start(info)!;
+        var agent = new GatewayAgent(lab, p);
+        DataReceivedEventHandler onLine = (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (agent._output)
+            {
+                agent._output.Add(e.Data);
+            }
+
+            if (e.Data.StartsWith("ready;", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        p.OutputDataReceived += onLine;
+        p.ErrorDataReceived += onLine;
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _ = p.WaitForExitAsync().ContinueWith(_ => ready.TrySetException(new InvalidOperationException("the agent exited: " + agent.Output)), TaskScheduler.Default);
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return agent;
+    }
+
+    /// <summary>The metrics page as Prometheus text.</summary>
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync(MetricsUri);
+
+    /// <summary>The value of one series (labels given as k="v" pairs), or null when absent.</summary>
+    public async Task<double?> MetricAsync(string name, params string[] labels)
+    {
+        string text;
+        try
+        {
+            text = await MetricsAsync();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+
+        return Value(text, name, labels);
+    }
+
+    public static double? Value(string text, string name, params string[] labels)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            var m = Series().Match(line);
+            if (m.Success && m.Groups[1].Value == name && labels.All(l => m.Groups[2].Value.Contains(l, StringComparison.Ordinal)))
+            {
+                return double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits until the agent applied at least <paramref name="revision"/>.</summary>
+    public Task WaitForRevisionAsync(long revision) => Eventually.True(
+        async () => await MetricAsync("outputguard_applied_revision") >= revision, TimeSpan.FromSeconds(20), $"revision {revision} applied");
+
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Shell.Run("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)")]
+    private static partial Regex Series();
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Metrics;
+using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using OutputGuard.Netlink.Addressing;
+using OutputGuard.Netlink.Nftables;
+
+namespace OutputGuard.Agent.Gateway.Tests.Metrics;
+
+public sealed class KernelCounterReaderTests : IDisposable
+{
+    private readonly GatewayNamespace _ns = new();
+
+    public void Dispose() => _ns.Dispose();
+
+    private static AllowedDestination D(string text) =>
+        AllowedDestination.TryParse(text, out var d) ? d : throw new ArgumentException(text);
+
+    [Fact]
+    public void Denied_destinations_are_bounded_to_the_busiest()
+    {
+        var settings = new EnforcerSettings { Internal = InternalRanges.Create([], Lab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
+        using (var enforcer = new AllowListEnforcer(NftConnection.OpenIn(_ns.Name), settings, NullLogger.Instance))
+        {
+            enforcer.Start();
+        }
+
+        _ns.Nft("add", "element", "inet", "outputguard", "denied4",
+            "{ 203.0.113.1 counter packets 1 bytes 60, 203.0.113.2 counter packets 9 bytes 600, 203.0.113.3 counter packets 5 bytes 300, 203.0.113.4, 203.0.113.5 }");
+        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), TimeSpan.Zero, 2, NullLogger.Instance);
+
+        var snapshot = reader.Read();
+
+        Assert.Equal(5, snapshot.DeniedTotal);
+        Assert.Equal(["203.0.113.2", "203.0.113.3"], snapshot.Denied.Select(d => d.Ip));
+        Assert.Equal(9UL, snapshot.Denied[0].Packets);
+    }
+
+    [Fact]
+    public void Port_ranges_of_one_address_are_summed_under_its_label()
+    {
+        var settings = new EnforcerSettings { Internal = InternalRanges.Create([], Lab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
+        using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(_ns.Name), settings, NullLogger.Instance);
+        enforcer.Start();
+        enforcer.Apply(AllowList.Of(1, [D("203.0.113.7/32 6 80 80"), D("203.0.113.7/32 6 443 443"), D("198.51.100.0/24")]));
+        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), TimeSpan.Zero, 100, NullLogger.Instance);
+
+        var allowed = reader.Read().Allowed;
+
+        Assert.Equal(2, allowed.Count(c => c.Ip == "203.0.113.7"));
+        Assert.Equal(["INPUT", "OUTPUT"], allowed.Where(c => c.Ip == "198.51.100.0/24").Select(c => c.Type).Order());
+    }
+}
