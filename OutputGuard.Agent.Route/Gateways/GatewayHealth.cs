@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Agent.Route.Logging;
+using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Route.Gateways;
 
@@ -72,7 +73,9 @@ public sealed class GatewayHealth
         timeout.CancelAfter(_interval < TimeSpan.FromSeconds(2) ? _interval : TimeSpan.FromSeconds(2));
         try
         {
-            using var socket = NamespacedSockets.Tcp(address.AddressFamily, _netns);
+            using var socket = _netns is null
+                ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+                : NetworkNamespace.Run(_netns, () => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
             await socket.ConnectAsync(new IPEndPoint(address, _port), timeout.Token).ConfigureAwait(false);
             return null;
         }
@@ -86,6 +89,11 @@ public sealed class GatewayHealth
         }
         catch (IOException ex)
         {
+            return ex.Message;
+        }
+        catch (NetlinkException ex)
+        {
+            // The namespace could not be entered (setns failed): the gateway cannot be probed from there.
             return ex.Message;
         }
     }

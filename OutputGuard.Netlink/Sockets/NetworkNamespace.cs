@@ -5,9 +5,10 @@ namespace OutputGuard.Netlink.Sockets;
 /// <summary>
 /// Runs a small piece of work (creating a socket) inside a named network namespace on a dedicated thread:
 /// the thread enters <c>/var/run/netns/NAME</c> with setns(2), does the work, and returns to its own
-/// namespace. The rest of the process never moves. A socket keeps the namespace it was created in.
+/// namespace. The rest of the process never moves. A socket keeps the namespace it was created in, so
+/// callers use this to open any socket (netlink, TCP, UDP) in another namespace.
 /// </summary>
-internal static class NetworkNamespace
+public static class NetworkNamespace
 {
     internal const string RunDirectory = "/var/run/netns";
 
@@ -28,8 +29,14 @@ internal static class NetworkNamespace
         return Path.Combine(RunDirectory, name);
     }
 
-    internal static T Run<T>(string name, Func<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a short-lived thread inside the namespace <paramref name="name"/>
+    /// (a name under /var/run/netns, or an absolute path such as /proc/PID/ns/net) and returns its result;
+    /// an exception of the work, or of entering the namespace, is rethrown here.
+    /// </summary>
+    public static T Run<T>(string name, Func<T> work)
     {
+        ArgumentNullException.ThrowIfNull(work);
         var path = PathOf(name);
         T? result = default;
         Exception? failure = null;

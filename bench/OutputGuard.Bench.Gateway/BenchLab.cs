@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Bench.Gateway;
 
@@ -10,7 +10,7 @@ namespace OutputGuard.Bench.Gateway;
 /// Namespaces for the benchmark: client → gateway → "internet" (192.0.2.0/24 link, sink on 203.0.113.10), and a
 /// root link to the gateway for the control plane. The same shape as the end-to-end tests.
 /// </summary>
-internal sealed partial class BenchLab : IDisposable
+internal sealed class BenchLab : IDisposable
 {
     public static readonly IPAddress Sink = IPAddress.Parse("203.0.113.10");
     public const string TreatAsPublic = "192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32";
@@ -150,32 +150,6 @@ internal sealed partial class BenchLab : IDisposable
         return (p.ExitCode, o.Result + e.Result);
     }
 
-    private static Socket Create(string netns)
-    {
-        Socket? socket = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var target = File.OpenHandle($"/var/run/netns/{netns}");
-                if (SetNs(target.DangerousGetHandle().ToInt32(), 0x40000000) != 0)
-                {
-                    throw new InvalidOperationException($"setns({netns}): {Marshal.GetLastPInvokeError()}");
-                }
-
-                socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        return socket ?? throw failure!;
-    }
-
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int nstype);
+    private static Socket Create(string netns) =>
+        NetworkNamespace.Run(netns, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
 }

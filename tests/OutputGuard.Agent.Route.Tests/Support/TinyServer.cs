@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using OutputGuard.Agent.Route.Gateways;
+using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Route.Tests.Support;
 
@@ -17,7 +17,7 @@ public sealed class TinyServer : IDisposable
 
     public TinyServer(string netns, IPAddress address, int port)
     {
-        _socket = NamespacedSockets.Tcp(address.AddressFamily, netns);
+        _socket = NetworkNamespace.Run(netns, () => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _socket.Bind(new IPEndPoint(address, port));
         _socket.Listen(16);
@@ -48,7 +48,7 @@ public sealed class TinyServer : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            using var socket = NamespacedSockets.Tcp(address.AddressFamily, netns);
+            using var socket = NetworkNamespace.Run(netns, () => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
             await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token);
             var buffer = new byte[128];
             var n = await socket.ReceiveAsync(buffer, cts.Token);
