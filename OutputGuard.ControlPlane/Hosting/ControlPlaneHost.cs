@@ -51,9 +51,9 @@ public static class ControlPlaneHost
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         var listeners = new Listeners { Tls = options.TlsCert is not null };
+        var certificate = LoadCertificate(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            X509Certificate2? certificate = options.TlsCert is null ? null : X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
             kestrel.Listen(ListenAddress.Parse(options.HttpAddress, "http_address"), listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
@@ -147,5 +147,22 @@ public static class ControlPlaneHost
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.CanRead);
         app.Services.GetRequiredService<ControlPlaneMetrics>();
         return (app, created);
+    }
+
+    private static X509Certificate2? LoadCertificate(ControlPlaneOptions options)
+    {
+        if (options.TlsCert is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigurationException($"tls_cert/tls_key: cannot load '{options.TlsCert}' with '{options.TlsKey}': {e.Message}", e);
+        }
     }
 }

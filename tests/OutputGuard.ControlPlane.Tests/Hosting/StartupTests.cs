@@ -23,6 +23,7 @@ public sealed partial class StartupTests : IDisposable
     [InlineData("tokens:\n  - { name: a, role: admin, sha256: \"abc\" }\n", "tokens[0].sha256")]
     [InlineData("treat_as_public: [\"192.0.2.0/33\"]\n", "treat_as_public")]
     [InlineData("tls_cert: /nonexistent.pem\n", "tls_cert/tls_key")]
+    [InlineData("tls_cert: /nonexistent.pem\ntls_key: /nonexistent.key\n", "cannot load '/nonexistent.pem'")]
     public async Task Bad_configuration_stops_the_process_before_it_serves_naming_the_key(string yaml, string key)
     {
         var config = Path.Combine(_dir, "bad.yaml");
