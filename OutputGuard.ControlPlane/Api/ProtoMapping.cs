@@ -55,6 +55,20 @@ public static class ProtoMapping
             status.SkippedInternal.AddRange(s.SkippedInternal);
             status.ExcessCount = s.ExcessCount;
             status.ExcessAddresses.AddRange(s.ExcessAddresses);
+            status.Answers.AddRange(s.Answers.Select(a => new V1.RecordTypeAnswer
+            {
+                NameServer = a.NameServer,
+                RecordType = a.RecordType,
+                Outcome = a.Outcome switch
+                {
+                    LookupOutcome.Answered => V1.RecordTypeOutcome.Answered,
+                    LookupOutcome.NxDomain => V1.RecordTypeOutcome.Nxdomain,
+                    _ => V1.RecordTypeOutcome.Failed,
+                },
+                AddressCount = a.Addresses,
+                Error = a.Error,
+            }));
+            status.PartialTypes.AddRange(s.PartialTypes);
             status.Note = Note(s, resolution.Addresses.Count);
         }
         else
@@ -154,7 +168,13 @@ public static class ProtoMapping
     private static string Note(ResolutionStatus s, int published)
     {
         var parts = new List<string> { FormattableString.Invariant($"{published} address(es) published") };
-        if (s.LastError.Length > 0)
+        if (s.PartialTypes.Count > 0)
+        {
+            var partial = string.Join(" and ", s.PartialTypes);
+            parts.Add($"the last lookup was partial: {partial} failed at {string.Join(", ", s.Answers.Where(a => a.Outcome == LookupOutcome.Failed).Select(a => a.NameServer).Distinct(StringComparer.Ordinal))}, " +
+                $"so no {partial} address ages out; the other answers are published");
+        }
+        else if (s.LastError.Length > 0)
         {
             parts.Add(s.ConsecutiveFailures > 0
                 ? FormattableString.Invariant($"the last {s.ConsecutiveFailures} lookup(s) failed; a failed lookup removes nothing")

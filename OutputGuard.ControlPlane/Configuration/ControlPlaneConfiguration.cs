@@ -101,6 +101,11 @@ public static class ControlPlaneConfiguration
             throw new ConfigurationException($"db_port: {o.DbPort} is not a port (1-65535)");
         }
 
+        if (o.DbPoolSize is < 2 or > 1000)
+        {
+            throw new ConfigurationException($"db_pool_size: {o.DbPoolSize} is not from 2 to 1000");
+        }
+
         if (string.IsNullOrWhiteSpace(o.DataDir))
         {
             throw new ConfigurationException("data_dir: must not be empty");

@@ -29,6 +29,13 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("db_name")]
     public string? DbName { get; set; }
 
+    /// <summary>
+    /// MySQL/MariaDB: the most connections this replica opens (its pool). Keep replicas × this (plus a few) under the
+    /// server's max_connections; a call that finds every connection busy waits, then answers UNAVAILABLE.
+    /// </summary>
+    [ConfigurationKeyName("db_pool_size")]
+    public int DbPoolSize { get; set; } = 32;
+
     /// <summary>Where the embedded SQLite store lives.</summary>
     [ConfigurationKeyName("data_dir")]
     public string DataDir { get; set; } = "outputguard-data";

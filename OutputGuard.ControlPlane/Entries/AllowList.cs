@@ -4,7 +4,7 @@ using OutputGuard.ControlPlane.Sync;
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>
-/// The allow-list's use cases: create and delete entries, validated first, each one store
+/// The allow-list's use cases: create, update and delete entries, validated first, each one store
 /// transaction, and the change feed woken so connected gateways get the new revision at once.
 /// </summary>
 public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed)
@@ -40,6 +40,30 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
         return result;
     }
 
+    /// <summary>Changes an entry's ports and/or note (null: unchanged) in one store transaction.</summary>
+    /// <exception cref="EntryRejectedException">Invalid ports or note, no such entry, or new ports for an undeletable entry.</exception>
+    public async Task<EntryWriteResult> UpdateAsync(long id, IEnumerable<string>? ports, string? note, string actor, CancellationToken cancellationToken)
+    {
+        if (!EntryValidator.TryValidatePatch(ports, note, out var patch, out var error))
+        {
+            throw new EntryRejectedException(RejectionReason.Invalid, error);
+        }
+
+        var result = await store.UpdateEntryAsync(id, patch, actor, cancellationToken);
+        switch (result.Outcome)
+        {
+            case EntryWriteOutcome.NotFound:
+                throw NotFound(id);
+            case EntryWriteOutcome.Undeletable:
+                throw Undeletable(result.Entry!, "its ports cannot change (that could take away what it allows); its note can");
+            case EntryWriteOutcome.Updated:
+                feed.Notify();
+                break;
+        }
+
+        return result;
+    }
+
     /// <summary>Deletes an entry.</summary>
     /// <exception cref="EntryRejectedException">No such entry, or it is undeletable.</exception>
     public async Task<EntryWriteResult> DeleteAsync(long id, string actor, CancellationToken cancellationToken)
@@ -48,27 +72,31 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
         switch (result.Outcome)
         {
             case EntryWriteOutcome.NotFound:
-                throw new EntryRejectedException(RejectionReason.NotFound, FormattableString.Invariant($"entries/{id} does not exist"));
+                throw NotFound(id);
             case EntryWriteOutcome.Undeletable:
-                throw new EntryRejectedException(
-                    RejectionReason.Undeletable,
-                    $"{result.Entry!.Name} ('{result.Entry.Value}') is undeletable: it was created so and can never be deleted");
+                throw Undeletable(result.Entry!, "it was created so and can never be deleted");
             default:
                 feed.Notify();
                 return result;
         }
     }
 
-    /// <summary>Parses a resource name "entries/{id}".</summary>
+    private static EntryRejectedException NotFound(long id) =>
+        new(RejectionReason.NotFound, FormattableString.Invariant($"entries/{id} does not exist"));
+
+    private static EntryRejectedException Undeletable(Entry entry, string consequence) =>
+        new(RejectionReason.Undeletable, $"{entry.Name} ('{entry.Value}') is undeletable: {consequence}");
+
+    /// <summary>Parses a resource name "entries/{id}"; <paramref name="field"/> names the request field in the refusal.</summary>
     /// <exception cref="EntryRejectedException">The name is not of that form.</exception>
-    public static long ParseName(string? name)
+    public static long ParseName(string? name, string field = "name")
     {
         const string prefix = "entries/";
         if (name is null || !name.StartsWith(prefix, StringComparison.Ordinal)
             || !long.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             || id <= 0)
         {
-            throw new EntryRejectedException(RejectionReason.Invalid, $"name '{name}' is not an entry name like entries/42");
+            throw new EntryRejectedException(RejectionReason.Invalid, $"{field} '{name}' is not an entry name like entries/42");
         }
 
         return id;

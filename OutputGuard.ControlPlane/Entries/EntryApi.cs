@@ -68,6 +68,24 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, Doma
 
     /// <inheritdoc />
     [Authorize(Policy = Roles.CanWrite)]
+    public override async Task<V1.Entry> UpdateEntry(UpdateEntryRequest request, ServerCallContext context)
+    {
+        if (request.Entry is null)
+        {
+            throw new EntryRejectedException(
+                RejectionReason.Invalid, "entry is required: {\"entry\": {\"name\": \"entries/42\", \"ports\": [\"tcp/443\"]}, \"update_mask\": \"ports\"}");
+        }
+
+        var id = AllowList.ParseName(request.Entry.Name, "entry.name");
+        var current = await store.GetEntryAsync(id, context.CancellationToken)
+            ?? throw new EntryRejectedException(RejectionReason.NotFound, $"{request.Entry.Name} does not exist");
+        var (ports, note) = EntryUpdateMask.Read(request.Entry, request.UpdateMask, current);
+        var result = await allowList.UpdateAsync(id, ports, note, context.GetHttpContext().User.Identity!.Name!, context.CancellationToken);
+        return await WithResolutionAsync(result.Entry!, context.CancellationToken);
+    }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Roles.CanWrite)]
     public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteEntry(DeleteEntryRequest request, ServerCallContext context)
     {
         var id = AllowList.ParseName(request.Name);

@@ -20,6 +20,11 @@ public static class EntryFilterParser
         var words = new List<string>();
         foreach (var term in filter.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (SyntaxHint(term) is { } why)
+            {
+                throw Bad(term, why);
+            }
+
             if (term.StartsWith("kind=", StringComparison.OrdinalIgnoreCase))
             {
                 kind = term[5..].ToLowerInvariant() switch
@@ -27,7 +32,7 @@ public static class EntryFilterParser
                     "domain" => EntryKind.Domain,
                     "ip" => EntryKind.Ip,
                     "cidr" => EntryKind.Cidr,
-                    _ => throw Bad(term, "kind must be domain, ip or cidr"),
+                    _ => throw Bad(term, "kind must be domain, ip or cidr (one kind per filter; list the others with another call)"),
                 };
             }
             else if (term.StartsWith("undeletable=", StringComparison.OrdinalIgnoreCase))
@@ -40,15 +45,50 @@ public static class EntryFilterParser
             }
             else if (term.Contains('=', StringComparison.Ordinal))
             {
-                throw Bad(term, "known terms are kind=, undeletable=, value: and bare words");
+                throw Bad(term, UnknownTermHint(term));
             }
             else
             {
-                words.Add(term);
+                words.Add(BareWord(term));
             }
         }
 
         return new EntryFilter(kind, undeletable, valueContains, words.Count > 0 ? words : null);
+    }
+
+    /// <summary>Why a term is filter syntax of other APIs (AIP-160) that this filter does not have, else null: it would silently match nothing.</summary>
+    private static string? SyntaxHint(string term) => term switch
+    {
+        "OR" => "OR is not supported: every term must hold; to list several kinds, make one call per kind (filter=kind=domain, then filter=kind=ip)",
+        "AND" => "terms are always ANDed: drop AND (filter=kind=domain undeletable=true)",
+        "NOT" => "NOT is not supported: filters only keep what matches",
+        _ when term.IndexOfAny(['(', ')', '"', '\'']) >= 0 =>
+            "parentheses and quotes are not supported: terms are space-separated and all must hold (filter=kind=domain payments)",
+        _ when term.StartsWith('-') => "negation is not supported: filters only keep what matches",
+        _ => null,
+    };
+
+    /// <summary>A bare word, unless it spells a known term with ':' instead of '='.</summary>
+    private static string BareWord(string term)
+    {
+        var colon = term.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && term[..colon].ToLowerInvariant() is "kind" or "undeletable")
+        {
+            throw Bad(term, $"write {term[..colon]}={term[(colon + 1)..]} ('=' for kind and undeletable, ':' only for value:text)");
+        }
+
+        return term;
+    }
+
+    private static string UnknownTermHint(string term)
+    {
+        var key = term[..term.IndexOf('=', StringComparison.Ordinal)];
+        return key.ToLowerInvariant() switch
+        {
+            "value" => $"write value:{term[(key.Length + 1)..]} (value takes ':', it matches text inside the value)",
+            "kind!" or "undeletable!" => "negation is not supported: filters only keep what matches",
+            _ => "known terms are kind=domain|ip|cidr, undeletable=true|false, value:text and bare words (all must hold)",
+        };
     }
 
     private static EntryRejectedException Bad(string term, string why) =>

@@ -55,24 +55,14 @@ public sealed class EntryValidator
             return false;
         }
 
-        var portTexts = (ports ?? []).ToList();
-        if (portTexts.Count > MaxPortRules)
+        if (ValueHints.Describe(text) is { } hint)
         {
-            error = $"entry.ports has {portTexts.Count} rules; at most {MaxPortRules} are allowed";
+            error = hint;
             return false;
         }
 
-        var rules = PortRules.Normalize(portTexts, out var portError);
-        if (portError is not null)
+        if (!TryValidatePorts(ports, out var rules, out error) || !TryValidateNote(note, out var noteText, out error))
         {
-            error = "entry.ports: " + portError;
-            return false;
-        }
-
-        var noteText = (note ?? string.Empty).Trim();
-        if (noteText.Length > MaxNoteLength)
-        {
-            error = $"entry.note is {noteText.Length} characters long; at most {MaxNoteLength} are allowed";
             return false;
         }
 
@@ -98,6 +88,46 @@ public sealed class EntryValidator
         entry = new NewEntry(domain, EntryKind.Domain, rules, noteText, undeletable);
         error = string.Empty;
         return true;
+    }
+
+    /// <summary>Validates a change of ports and/or note (null: unchanged); on failure <paramref name="error"/> names the problem.</summary>
+    public static bool TryValidatePatch(IEnumerable<string>? ports, string? note, out EntryPatch patch, out string error)
+    {
+        patch = null!;
+        IReadOnlyList<PortRule>? rules = null;
+        string? noteText = null;
+        if ((ports is not null && !TryValidatePorts(ports, out rules, out error)) || (note is not null && !TryValidateNote(note, out noteText, out error)))
+        {
+            return false;
+        }
+
+        patch = new EntryPatch(rules, noteText);
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryValidatePorts(IEnumerable<string>? ports, out IReadOnlyList<PortRule> rules, out string error)
+    {
+        var portTexts = (ports ?? []).ToList();
+        rules = [];
+        if (portTexts.Count > MaxPortRules)
+        {
+            error = $"entry.ports has {portTexts.Count} rules; at most {MaxPortRules} are allowed";
+            return false;
+        }
+
+        rules = PortRules.Normalize(portTexts, out var portError);
+        error = portError is null ? string.Empty : "entry.ports: " + portError;
+        return portError is null;
+    }
+
+    private static bool TryValidateNote(string? note, out string noteText, out string error)
+    {
+        noteText = (note ?? string.Empty).Trim();
+        error = noteText.Length > MaxNoteLength
+            ? $"entry.note is {noteText.Length} characters long; at most {MaxNoteLength} are allowed"
+            : string.Empty;
+        return error.Length == 0;
     }
 
     /// <summary>

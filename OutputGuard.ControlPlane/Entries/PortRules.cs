@@ -16,9 +16,9 @@ public static class PortRules
         error = string.Empty;
         var t = (text ?? string.Empty).Trim();
         var slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0)
+        if (slash <= 0 || PortRuleHints.Describe(t) is not null)
         {
-            error = $"port rule '{text}' must look like tcp/443, udp/53 or tcp/8000-8100";
+            error = PortRuleHints.Describe(t) ?? $"port rule '{text}' must look like tcp/443, udp/53 or tcp/8000-8100";
             return false;
         }
 
@@ -33,7 +33,7 @@ public static class PortRules
                 proto = L4Protocol.Udp;
                 break;
             default:
-                error = $"port rule '{text}': protocol '{t[..slash]}' is not tcp or udp";
+                error = $"port rule '{text}': protocol '{t[..slash]}' is not tcp or udp (port rules exist for tcp and udp; leave ports empty to allow every protocol)";
                 return false;
         }
 

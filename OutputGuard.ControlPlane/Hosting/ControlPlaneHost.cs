@@ -32,7 +32,7 @@ public static class ControlPlaneHost
         var validator = EntryValidator.FromOptions(options);
         var mySqlConnectionString = options.UsesMySql
             ? MySqlConnectionStrings.FromLegacyKeys(
-                options.DbServer, options.DbPort.ToString(System.Globalization.CultureInfo.InvariantCulture), options.DbUser, options.DbPassword, options.DbName)
+                options.DbServer, options.DbPort.ToString(System.Globalization.CultureInfo.InvariantCulture), options.DbUser, options.DbPassword, options.DbName, options.DbPoolSize)
             : null;
         var store = StoreFactory.Create(new StoreOptions
         {
@@ -114,7 +114,7 @@ public static class ControlPlaneHost
 
         services.AddGrpc(o =>
         {
-            o.Interceptors.Add<RejectionInterceptor>();
+            o.Interceptors.Add<ErrorStatusInterceptor>();
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding();
@@ -134,6 +134,7 @@ public static class ControlPlaneHost
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<JsonRequestCheck>();
         app.MapGrpcService<EntryApi>();
         app.MapGrpcService<DesiredStateApi>();
         app.MapGrpcService<GatewayApi>();

@@ -10,7 +10,8 @@ namespace OutputGuard.ControlPlane.Resolver;
 /// Looks a domain up (A and AAAA) at every configured name server at once, follows CNAME chains up to a
 /// depth, and merges the answers: the union of the addresses is published, so clients that use any
 /// resolver of the set are covered. Internal addresses are set aside. NXDOMAIN only counts when every
-/// server says so; if some servers fail and others answer, the result is partial (adds, never ages out).
+/// server says so; a record type that some server fails is partial (its addresses are added and kept, never aged
+/// out), while the other type's answer counts in full.
 /// </summary>
 public sealed class DnsLookup
 {
@@ -48,7 +49,11 @@ public sealed class DnsLookup
     /// <summary>The name servers asked.</summary>
     public IReadOnlyList<string> Servers => _servers.Select(s => s.ToString()).ToList();
 
-    /// <summary>Looks <paramref name="domain"/> up at every name server and merges the answers.</summary>
+    /// <summary>
+    /// Looks <paramref name="domain"/> up at every name server, A and AAAA each on its own, and merges the answers:
+    /// an answer of one type counts even when the other type fails (at one server or all), and the failed type is
+    /// partial — its addresses are kept as they are, none ages out.
+    /// </summary>
     public async Task<LookupResult> LookupAsync(string domain, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(domain);
@@ -57,14 +62,18 @@ public sealed class DnsLookup
             return LookupResult.Failure("no name server is configured and the host has none");
         }
 
-        var perServer = await Task.WhenAll(_servers.Select(s => LookupAtAsync(s, domain, cancellationToken)));
-        var failures = perServer.Where(r => r.Outcome == LookupOutcome.Failed).ToList();
-        var answered = perServer.Where(r => r.Outcome == LookupOutcome.Answered).ToList();
+        var queries = _servers.SelectMany(s => new[] { (Server: s, Type: QueryType.A), (Server: s, Type: QueryType.AAAA) }).ToList();
+        var results = await Task.WhenAll(queries.Select(q => LookupTypeAsync(q.Server, domain, q.Type, cancellationToken)));
+        var answers = queries.Zip(results, (q, r) => new RecordTypeAnswer(
+            q.Server.ToString(), q.Type == QueryType.A ? RecordTypeAnswer.A : RecordTypeAnswer.Aaaa, r.Outcome, r.Addresses.Count + r.SkippedInternal.Count, r.Error))
+            .ToList();
+        var failures = results.Where(r => r.Outcome == LookupOutcome.Failed).Select(r => r.Error).Distinct(StringComparer.Ordinal).ToList();
+        var answered = results.Where(r => r.Outcome == LookupOutcome.Answered).ToList();
         if (answered.Count == 0)
         {
             return failures.Count == 0
-                ? new LookupResult(LookupOutcome.NxDomain, [], [], "NXDOMAIN: the name does not exist", false)
-                : LookupResult.Failure(string.Join("; ", failures.Select(f => f.Error)));
+                ? new LookupResult(LookupOutcome.NxDomain, [], [], "NXDOMAIN: the name does not exist", answers)
+                : LookupResult.Failure(string.Join("; ", failures), answers);
         }
 
         var addresses = new Dictionary<IPAddress, int>();
@@ -78,37 +87,15 @@ public sealed class DnsLookup
             }
         }
 
-        var errors = perServer.Where(r => r.Error.Length > 0).Select(r => r.Error).Distinct(StringComparer.Ordinal).ToList();
+        var error = failures.Count > 0
+            ? $"partial: {string.Join(", ", RecordTypeAnswer.PartialTypes(answers))} failed ({string.Join("; ", failures)}); its addresses are kept, none ages out"
+            : addresses.Count == 0 && skipped.Count == 0 ? "the name has no A or AAAA records" : string.Empty;
         return new LookupResult(
             LookupOutcome.Answered,
             addresses.Select(kv => new AnsweredAddress(kv.Key, kv.Value)).ToList(),
             skipped.ToList(),
-            string.Join("; ", errors),
-            failures.Count > 0);
-    }
-
-    private async Task<LookupResult> LookupAtAsync(NameServer server, string domain, CancellationToken cancellationToken)
-    {
-        var v4 = LookupTypeAsync(server, domain, QueryType.A, cancellationToken);
-        var v6 = LookupTypeAsync(server, domain, QueryType.AAAA, cancellationToken);
-        var results = await Task.WhenAll(v4, v6);
-        if (results.Any(r => r.Outcome == LookupOutcome.Failed))
-        {
-            return LookupResult.Failure(string.Join("; ", results.Where(r => r.Outcome == LookupOutcome.Failed).Select(r => r.Error).Distinct(StringComparer.Ordinal)));
-        }
-
-        if (results.All(r => r.Outcome == LookupOutcome.NxDomain))
-        {
-            return results[0];
-        }
-
-        var all = results.SelectMany(r => r.Addresses).ToList();
-        return new LookupResult(
-            LookupOutcome.Answered,
-            all,
-            results.SelectMany(r => r.SkippedInternal).Distinct(StringComparer.Ordinal).ToList(),
-            all.Count == 0 && results.All(r => r.SkippedInternal.Count == 0) ? $"{server}: the name has no A or AAAA records" : string.Empty,
-            false);
+            error,
+            answers);
     }
 
     private async Task<LookupResult> LookupTypeAsync(NameServer server, string domain, QueryType type, CancellationToken cancellationToken)
@@ -135,7 +122,7 @@ public sealed class DnsLookup
             if (code == DnsHeaderResponseCode.NotExistentDomain)
             {
                 return depth == 0
-                    ? new LookupResult(LookupOutcome.NxDomain, [], [], "NXDOMAIN: the name does not exist", false)
+                    ? new LookupResult(LookupOutcome.NxDomain, [], [], "NXDOMAIN: the name does not exist", [])
                     : LookupResult.Failure($"{server}: NXDOMAIN for CNAME target {name}");
             }
 
@@ -191,7 +178,7 @@ public sealed class DnsLookup
             }
         }
 
-        return new LookupResult(LookupOutcome.Answered, published, skipped, string.Empty, false);
+        return new LookupResult(LookupOutcome.Answered, published, skipped, string.Empty, []);
     }
 
     private static IPAddress Canonical(IPAddress address) =>

@@ -297,6 +297,10 @@ public sealed class DomainResolver(
             {
                 ResolverLog.LookupFailing(logger, entryId, domain, result.Error);
             }
+            else if (result.PartialTypes.Count > 0)
+            {
+                ResolverLog.LookupPartial(logger, entryId, domain, string.Join(" and ", result.PartialTypes), result.Error);
+            }
             else if (change.PreviousError.Length > 0 && result.Error.Length == 0)
             {
                 ResolverLog.LookupRecovered(logger, entryId, domain);

@@ -8,6 +8,7 @@ namespace OutputGuard.ControlPlane.Resolver;
 /// <param name="SkippedInternal">Internal addresses of the last answer (never published).</param>
 /// <param name="ExcessCount">Addresses of the last answer over the per-domain cap.</param>
 /// <param name="ExcessAddresses">Up to <see cref="MaxExcessShown"/> of them.</param>
+/// <param name="Answers">How each name server answered each record type in the last lookup (empty before this was recorded).</param>
 public sealed record ResolutionStatus(
     DateTimeOffset LastAttempt,
     DateTimeOffset? LastSuccess,
@@ -15,8 +16,12 @@ public sealed record ResolutionStatus(
     int ConsecutiveFailures,
     IReadOnlyList<string> SkippedInternal,
     int ExcessCount,
-    IReadOnlyList<string> ExcessAddresses)
+    IReadOnlyList<string> ExcessAddresses,
+    IReadOnlyList<RecordTypeAnswer> Answers)
 {
+    /// <summary>Record types of the last lookup that some name server failed while it got an answer: none of their addresses ages out.</summary>
+    public IReadOnlyList<string> PartialTypes => RecordTypeAnswer.PartialTypes(Answers);
+
     /// <summary>How many excess addresses are kept for display.</summary>
     public const int MaxExcessShown = 16;
 }

@@ -18,6 +18,9 @@ internal static partial class ResolverLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "resolver: entries/{EntryId} ({Domain}) lookup fails: {Error}")]
     public static partial void LookupFailing(ILogger logger, long entryId, string domain, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "resolver: entries/{EntryId} ({Domain}) lookup is partial: {Types} failed, the other answers are published: {Error}")]
+    public static partial void LookupPartial(ILogger logger, long entryId, string domain, string types, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "resolver: entries/{EntryId} ({Domain}) resolves again")]
     public static partial void LookupRecovered(ILogger logger, long entryId, string domain);
 

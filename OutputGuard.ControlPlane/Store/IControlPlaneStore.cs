@@ -33,6 +33,14 @@ public interface IControlPlaneStore
     /// </summary>
     Task<EntryWriteResult> CreateEntryAsync(NewEntry entry, string actor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes an entry's ports and/or note in one transaction: the destinations of the old port rules that the new
+    /// ones do not keep leave the desired state and the new ones join it, in one revision with its change-log rows,
+    /// and one audit row ("entry.update") holds the entry before and after. AlreadyIdentical (nothing written) when
+    /// the patch changes nothing; Undeletable when it would change an undeletable entry's ports; NotFound.
+    /// </summary>
+    Task<EntryWriteResult> UpdateEntryAsync(long id, EntryPatch patch, string actor, CancellationToken cancellationToken);
+
     /// <summary>Deletes an entry unless it is undeletable; destinations no other entry contributes leave the desired state.</summary>
     Task<EntryWriteResult> DeleteEntryAsync(long id, string actor, CancellationToken cancellationToken);
 

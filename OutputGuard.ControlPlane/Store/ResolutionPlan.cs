@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using OutputGuard.ControlPlane.Resolver;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -6,8 +7,9 @@ namespace OutputGuard.ControlPlane.Store;
 /// <summary>
 /// The pure part of applying a lookup to an entry's resolved-address rows: answered addresses become
 /// live (new ones only while the entry is under its cap), addresses missing from a complete definite
-/// answer enter their grace period, and those last seen a grace period ago leave. A failed or partial
-/// lookup never ages anything out.
+/// answer of their record type enter their grace period, and those last seen a grace period ago leave. A
+/// failed lookup never ages anything out; a partial one (A answered, AAAA failed, or the reverse) ages out
+/// only the addresses of the type that every name server answered.
 /// </summary>
 internal sealed class ResolutionPlan
 {
@@ -52,10 +54,13 @@ internal sealed class ResolutionPlan
             }
         }
 
-        if (!lookup.Partial)
+        var v4AgesOut = lookup.AgesOut(AddressFamily.InterNetwork);
+        var v6AgesOut = lookup.AgesOut(AddressFamily.InterNetworkV6);
+        if (v4AgesOut || v6AgesOut)
         {
             var graceMs = (long)policy.GracePeriod.TotalMilliseconds;
-            foreach (var (key, row) in rows.Where(r => !seen.Contains(r.Key)).ToList())
+            var missing = rows.Where(r => !seen.Contains(r.Key)).ToList();
+            foreach (var (key, row) in missing.Where(r => IPAddress.Parse(r.Key).AddressFamily == AddressFamily.InterNetwork ? v4AgesOut : v6AgesOut))
             {
                 if (now - row.LastSeen >= graceMs)
                 {
@@ -115,6 +120,7 @@ internal sealed class ResolutionPlan
                 SkippedInternal = previous?.SkippedInternal ?? string.Empty,
                 ExcessCount = previous?.ExcessCount ?? 0,
                 ExcessAddresses = previous?.ExcessAddresses ?? string.Empty,
+                Answers = RecordTypeAnswersJson.Write(lookup.Answers),
             };
         }
 
@@ -127,6 +133,7 @@ internal sealed class ResolutionPlan
             SkippedInternal = string.Join(',', lookup.SkippedInternal),
             ExcessCount = _excessCount,
             ExcessAddresses = string.Join(',', _excess),
+            Answers = RecordTypeAnswersJson.Write(lookup.Answers),
         };
     }
 }

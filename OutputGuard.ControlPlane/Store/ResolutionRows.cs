@@ -36,4 +36,7 @@ internal sealed class ResolutionStatusRow
     public int ExcessCount { get; set; }
 
     public string ExcessAddresses { get; set; } = string.Empty;
+
+    /// <summary>JSON of the last lookup's answers per name server and record type (<see cref="RecordTypeAnswersJson"/>).</summary>
+    public string Answers { get; set; } = string.Empty;
 }

@@ -86,14 +86,11 @@ public abstract partial class SqlControlPlaneStore
         return WriteAsync(
             async w =>
             {
-                var row = await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(
-                    w.Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = id }));
-                if (row is null)
+                if (await ReadEntryAsync(w, id) is not { } entry)
                 {
                     return new EntryWriteResult(EntryWriteOutcome.NotFound, null, w.State.Revision);
                 }
 
-                var entry = ToEntry(row);
                 if (entry.Undeletable)
                 {
                     return new EntryWriteResult(EntryWriteOutcome.Undeletable, entry, w.State.Revision);
@@ -126,6 +123,61 @@ public abstract partial class SqlControlPlaneStore
                 }
 
                 return new EntryWriteResult(EntryWriteOutcome.Deleted, entry, revision);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EntryWriteResult> UpdateEntryAsync(long id, EntryPatch patch, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        return WriteAsync(
+            async w =>
+            {
+                if (await ReadEntryAsync(w, id) is not { } before)
+                {
+                    return new EntryWriteResult(EntryWriteOutcome.NotFound, null, w.State.Revision);
+                }
+
+                var after = patch.ApplyTo(before);
+                var portsChanged = !after.Ports.SequenceEqual(before.Ports);
+                if (!portsChanged && after.Note == before.Note)
+                {
+                    return new EntryWriteResult(EntryWriteOutcome.AlreadyIdentical, before, w.State.Revision);
+                }
+
+                if (portsChanged && before.Undeletable)
+                {
+                    return new EntryWriteResult(EntryWriteOutcome.Undeletable, before, w.State.Revision);
+                }
+
+                await w.Connection.ExecuteAsync(w.Command(
+                    "UPDATE entries SET ports = @Ports, note = @Note WHERE id = @Id",
+                    new { Id = id, Ports = string.Join(',', after.Ports.Select(p => p.ToString())), after.Note }));
+                List<string> added = [], removed = [];
+                if (portsChanged)
+                {
+                    var prefixes = before.Kind == EntryKind.Domain
+                        ? (await w.Connection.QueryAsync<string>(w.Command(
+                            "SELECT address FROM resolved_addresses WHERE entry_id = @Id", new { Id = id }))).Select(a => IpPrefix.Host(System.Net.IPAddress.Parse(a)))
+                        : [IpPrefix.Parse(before.Value)];
+                    (added, removed) = await SyncSourcesAsync(w, id, prefixes.SelectMany(p => Destination.For(p, after.Ports)).Select(d => d.Key));
+                }
+
+                var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+                var revision = await CommitRevisionAsync(w, added, removed, now);
+                await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
+                {
+                    At = now,
+                    Actor = actor,
+                    Action = "entry.update",
+                    EntryId = (long?)id,
+                    BeforeJson = EntryAuditJson.Of(before),
+                    AfterJson = EntryAuditJson.Of(after),
+                    Revision = revision != w.State.Revision ? revision : 0,
+                }));
+                return new EntryWriteResult(EntryWriteOutcome.Updated, after, revision);
             },
             cancellationToken);
     }
@@ -184,6 +236,12 @@ public abstract partial class SqlControlPlaneStore
         var rows = await connection.QueryAsync<EntryRow>(Command(sql.ToString(), parameters, null, cancellationToken));
         return rows.Select(ToEntry).ToList();
     }
+
+    /// <summary>The entry <paramref name="id"/> as the write transaction sees it, or null.</summary>
+    private static async Task<Entry?> ReadEntryAsync(WriteScope w, long id) =>
+        await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(w.Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = id })) is { } row
+            ? ToEntry(row)
+            : null;
 
     /// <summary>
     /// Adds and removes destinations; when anything changed, makes the next revision with its

@@ -17,7 +17,7 @@ public abstract partial class SqlControlPlaneStore
     private const string StatusColumns =
         "entry_id AS EntryId, last_attempt AS LastAttempt, last_success AS LastSuccess, last_error AS LastError, " +
         "consecutive_failures AS ConsecutiveFailures, skipped_internal AS SkippedInternal, excess_count AS ExcessCount, " +
-        "excess_addresses AS ExcessAddresses";
+        "excess_addresses AS ExcessAddresses, COALESCE(answers, '') AS Answers";
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<long, EntryResolution>> GetResolutionsAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken)
@@ -61,14 +61,11 @@ public abstract partial class SqlControlPlaneStore
         return WriteAsync(
             async w =>
             {
-                var entryRow = await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(
-                    w.Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = entryId }));
-                if (entryRow is null || entryRow.Kind != (int)EntryKind.Domain)
+                if (await ReadEntryAsync(w, entryId) is not { Kind: EntryKind.Domain } entry)
                 {
                     return ResolutionChange.Gone(w.State.Revision);
                 }
 
-                var entry = ToEntry(entryRow);
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
                 var rows = (await w.Connection.QueryAsync<ResolvedAddressRow>(w.Command(
                     $"SELECT {ResolvedColumns} FROM resolved_addresses WHERE entry_id = @Id", new { Id = entryId })))
@@ -80,21 +77,21 @@ public abstract partial class SqlControlPlaneStore
                 await WriteAddressRowsAsync(w, entryId, plan, rows, now);
                 var (added, removed) = plan.Added.Count == 0 && plan.Removed.Count == 0
                     ? ([], [])
-                    : await SyncSourcesAsync(w, entry, rows.Keys);
+                    : await SyncSourcesAsync(w, entry.Id, rows.Keys.SelectMany(a => Destination.For(IpPrefix.Host(IPAddress.Parse(a)), entry.Ports)).Select(d => d.Key));
                 var revision = await CommitRevisionAsync(w, added, removed, now);
                 var status = plan.Status(previous, lookup, now);
                 status.EntryId = entryId;
                 var updated = await w.Connection.ExecuteAsync(w.Command(
                     "UPDATE resolution_status SET last_attempt = @LastAttempt, last_success = @LastSuccess, last_error = @LastError, " +
                     "consecutive_failures = @ConsecutiveFailures, skipped_internal = @SkippedInternal, excess_count = @ExcessCount, " +
-                    "excess_addresses = @ExcessAddresses WHERE entry_id = @EntryId",
+                    "excess_addresses = @ExcessAddresses, answers = @Answers WHERE entry_id = @EntryId",
                     status));
                 if (updated == 0)
                 {
                     await w.Connection.ExecuteAsync(w.Command(
                         "INSERT INTO resolution_status (entry_id, last_attempt, last_success, last_error, consecutive_failures, " +
-                        "skipped_internal, excess_count, excess_addresses) VALUES (@EntryId, @LastAttempt, @LastSuccess, @LastError, " +
-                        "@ConsecutiveFailures, @SkippedInternal, @ExcessCount, @ExcessAddresses)",
+                        "skipped_internal, excess_count, excess_addresses, answers) VALUES (@EntryId, @LastAttempt, @LastSuccess, @LastError, " +
+                        "@ConsecutiveFailures, @SkippedInternal, @ExcessCount, @ExcessAddresses, @Answers)",
                         status));
                 }
 
@@ -162,23 +159,20 @@ public abstract partial class SqlControlPlaneStore
     }
 
     /// <summary>
-    /// Makes the entry's <c>destination_sources</c> rows those of <paramref name="addresses"/> with the
-    /// entry's port rules; returns the destinations that join and leave the desired state.
+    /// Makes the entry's <c>destination_sources</c> rows those of <paramref name="destinationKeys"/> (its addresses or
+    /// prefix with its port rules); returns the destinations that join and leave the desired state.
     /// </summary>
-    private static async Task<(List<string> Added, List<string> Removed)> SyncSourcesAsync(WriteScope w, Entry entry, IEnumerable<string> addresses)
+    private static async Task<(List<string> Added, List<string> Removed)> SyncSourcesAsync(WriteScope w, long entryId, IEnumerable<string> destinationKeys)
     {
-        var desired = addresses
-            .SelectMany(a => Destination.For(IpPrefix.Host(IPAddress.Parse(a)), entry.Ports))
-            .Select(d => d.Key)
-            .ToHashSet(StringComparer.Ordinal);
+        var desired = destinationKeys.ToHashSet(StringComparer.Ordinal);
         var current = (await w.Connection.QueryAsync<string>(w.Command(
-            "SELECT dkey FROM destination_sources WHERE entry_id = @Id", new { Id = entry.Id }))).ToHashSet(StringComparer.Ordinal);
+            "SELECT dkey FROM destination_sources WHERE entry_id = @Id", new { Id = entryId }))).ToHashSet(StringComparer.Ordinal);
         var added = new List<string>();
         var removed = new List<string>();
         foreach (var key in desired.Where(k => !current.Contains(k)).Order(StringComparer.Ordinal))
         {
             await w.Connection.ExecuteAsync(w.Command(
-                "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @EntryId)", new { Key = key, EntryId = entry.Id }));
+                "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @EntryId)", new { Key = key, EntryId = entryId }));
             var present = await w.Connection.ExecuteScalarAsync<long>(w.Command("SELECT COUNT(*) FROM destinations WHERE dkey = @Key", new { Key = key }));
             if (present == 0)
             {
@@ -189,7 +183,7 @@ public abstract partial class SqlControlPlaneStore
         foreach (var key in current.Where(k => !desired.Contains(k)).Order(StringComparer.Ordinal))
         {
             await w.Connection.ExecuteAsync(w.Command(
-                "DELETE FROM destination_sources WHERE dkey = @Key AND entry_id = @EntryId", new { Key = key, EntryId = entry.Id }));
+                "DELETE FROM destination_sources WHERE dkey = @Key AND entry_id = @EntryId", new { Key = key, EntryId = entryId }));
             var others = await w.Connection.ExecuteScalarAsync<long>(w.Command(
                 "SELECT COUNT(*) FROM destination_sources WHERE dkey = @Key", new { Key = key }));
             if (others == 0)
@@ -218,7 +212,8 @@ public abstract partial class SqlControlPlaneStore
         r.ConsecutiveFailures,
         SplitList(r.SkippedInternal),
         r.ExcessCount,
-        SplitList(r.ExcessAddresses));
+        SplitList(r.ExcessAddresses),
+        RecordTypeAnswersJson.Read(r.Answers));
 
     private static string[] SplitList(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries);
 

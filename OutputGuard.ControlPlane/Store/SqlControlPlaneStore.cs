@@ -10,9 +10,17 @@ namespace OutputGuard.ControlPlane.Store;
 /// whose spelling differs. Every write runs in one transaction that first locks the <c>state</c>
 /// row (<see cref="LockStateSql"/>), so writers are serialised and revisions are gap-free.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability", "CA1001", Justification = "The write gate (a SemaphoreSlim whose wait handle is never used) holds no unmanaged resource; the store lives as long as the process.")]
 public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 {
     private const int MaxWriteAttempts = 5;
+
+    /// <summary>Write transactions of this process at once: they serialise on the state row anyway, so more would only hold connections.</summary>
+    private const int MaxConcurrentWrites = 2;
+
+    private static readonly TimeSpan WriteQueueTimeout = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _writers = new(MaxConcurrentWrites, MaxConcurrentWrites);
     private IReadOnlyList<MigrationScript>? _migrations;
 
     /// <summary>Creates the store; <paramref name="timeProvider"/> stamps entries, revisions and audit rows.</summary>
@@ -131,9 +139,28 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction that begins by reading (and locking) the
-    /// state row, commits it, and retries the whole transaction on a transient failure.
+    /// state row, commits it, and retries the whole transaction on a transient failure. At most
+    /// <see cref="MaxConcurrentWrites"/> run at once; the others queue here (not on database connections), and
+    /// one that has queued for <see cref="WriteQueueTimeout"/> fails with a <see cref="TimeoutException"/>.
     /// </summary>
     private async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (!await _writers.WaitAsync(WriteQueueTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"a write waited {WriteQueueTimeout.TotalSeconds:0} s for the store's other writes to finish");
+        }
+
+        try
+        {
+            return await WriteOnceAsync(work, cancellationToken);
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -9,6 +9,9 @@ public static class MySqlConnectionStrings
     /// <summary>The port when <c>db_port</c> is not set.</summary>
     public const uint DefaultPort = 3306;
 
+    /// <summary>The pool size when <c>db_pool_size</c> is not set.</summary>
+    public const int DefaultPoolSize = 32;
+
     /// <summary>
     /// A connection string from <c>db_server</c>, <c>db_port</c>, <c>db_user</c>, <c>db_password</c> and
     /// <c>db_name</c>; throws <see cref="ArgumentException"/> naming the key that is missing or malformed.
@@ -18,7 +21,8 @@ public static class MySqlConnectionStrings
     /// <param name="user">db_user.</param>
     /// <param name="password">db_password (may be empty).</param>
     /// <param name="database">db_name.</param>
-    public static string FromLegacyKeys(string? server, string? port, string? user, string? password, string? database)
+    /// <param name="poolSize">db_pool_size: the most connections this process opens.</param>
+    public static string FromLegacyKeys(string? server, string? port, string? user, string? password, string? database, int poolSize = DefaultPoolSize)
     {
         if (string.IsNullOrWhiteSpace(server))
         {
@@ -49,6 +53,7 @@ public static class MySqlConnectionStrings
             UserID = user,
             Password = password ?? string.Empty,
             Database = database.Trim(),
+            MaximumPoolSize = (uint)Math.Clamp(poolSize, 2, 1000),
         }.ConnectionString;
     }
 }

@@ -124,6 +124,14 @@ public sealed partial class ControlPlane : IAsyncDisposable
     public async Task<ResolveEntryResponse> ResolveAsync(Entry entry) =>
         await Entries.ResolveEntryAsync(new ResolveEntryRequest { Name = entry.Name });
 
+    /// <summary>UpdateEntry with update_mask=ports.</summary>
+    public async Task<Entry> UpdatePortsAsync(Entry entry, params string[] ports)
+    {
+        var change = new Entry { Name = entry.Name };
+        change.Ports.AddRange(ports);
+        return await Entries.UpdateEntryAsync(new UpdateEntryRequest { Entry = change, UpdateMask = Google.Protobuf.WellKnownTypes.FieldMask.FromString("ports") });
+    }
+
     public async Task DeleteAsync(Entry entry) => await Entries.DeleteEntryAsync(new DeleteEntryRequest { Name = entry.Name });
 
     public async Task<long> RevisionAsync() => (await DesiredState.GetDesiredStateAsync(new GetDesiredStateRequest())).Revision;

@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Grpc.Net.Client;
 using OutputGuard.ControlPlane.Tests.Infrastructure;
@@ -11,49 +9,27 @@ namespace OutputGuard.ControlPlane.Tests.Hosting;
 /// <summary>With a certificate configured, both listeners serve TLS, and the gRPC port carries HTTP/1.1 too.</summary>
 public sealed class TlsTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("og-tls-").FullName;
+    private readonly TestCertificate _tls = new();
     private ControlPlaneServer _server = null!;
-    private X509Certificate2 _certificate = null!;
 
-    public async Task InitializeAsync()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var cert = Path.Combine(_dir, "cert.pem");
-        var keyFile = Path.Combine(_dir, "key.pem");
-        await File.WriteAllTextAsync(cert, _certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
+    public async Task InitializeAsync() =>
         _server = await ControlPlaneServer.StartAsync(o =>
         {
-            o.TlsCert = cert;
-            o.TlsKey = keyFile;
+            o.TlsCert = _tls.CertificateFile;
+            o.TlsKey = _tls.KeyFile;
         });
-    }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        _certificate.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _tls.Dispose();
     }
 
     [Fact]
     public async Task Grpc_and_json_api_are_served_over_tls_with_the_configured_certificate()
     {
         string? seen = null;
-        HttpClientHandler Handler() => new()
-        {
-            ServerCertificateCustomValidationCallback = (_, c, _, _) =>
-            {
-                seen = c?.Thumbprint;
-                return c?.Thumbprint == _certificate.Thumbprint;
-            },
-        };
+        HttpClientHandler Handler() => _tls.TrustingHandler(t => seen = t);
         using var channel = GrpcChannel.ForAddress(_server.GrpcUri, new GrpcChannelOptions { HttpHandler = Handler() });
         using var http = new HttpClient(Handler()) { BaseAddress = _server.HttpUri };
         http.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Editor);
@@ -65,7 +41,7 @@ public sealed class TlsTests : IAsyncLifetime
 
         Assert.Equal("https", _server.GrpcUri.Scheme);
         Assert.Equal("https", _server.HttpUri.Scheme);
-        Assert.Equal(_certificate.Thumbprint, seen);
+        Assert.Equal(_tls.Certificate.Thumbprint, seen);
         Assert.Contains(listed.GetProperty("entries").EnumerateArray(), e => e.GetProperty("name").GetString() == created.Name);
     }
 }

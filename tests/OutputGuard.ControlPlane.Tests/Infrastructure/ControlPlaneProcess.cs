@@ -34,9 +34,12 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the program with <paramref name="args"/>; waits until it printed its ready line.</summary>
-    public static async Task<ControlPlaneProcess> StartAsync(params string[] args)
+    public static Task<ControlPlaneProcess> StartAsync(params string[] args) => StartInAsync(null, null, args);
+
+    /// <summary>Like <see cref="StartAsync"/>, in <paramref name="workingDirectory"/> with the <c>OUTPUTGUARD_*</c> variables of <paramref name="environment"/>.</summary>
+    public static async Task<ControlPlaneProcess> StartInAsync(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var process = Start(args);
+        var process = Start(args, workingDirectory, environment);
         var harness = new ControlPlaneProcess(process);
         process.OutputDataReceived += (_, e) => harness.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => harness.OnLine(e.Data);
@@ -88,7 +91,7 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(string[] args)
+    private static Process Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "outputguard-control-plane.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -106,6 +109,16 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

@@ -44,8 +44,13 @@ public sealed class Dnsmasq : IAsyncDisposable
     /// <summary>A full name in <see cref="Domain"/>.</summary>
     public string Name(string label) => $"{label}.{Domain}";
 
-    /// <summary>Starts dnsmasq with <paramref name="records"/> (label, address) and CNAMEs (alias label, target label).</summary>
-    public static async Task<Dnsmasq> StartAsync(IEnumerable<(string Label, string Address)> records, IEnumerable<(string Alias, string Target)>? cnames = null)
+    /// <summary>
+    /// Starts dnsmasq with <paramref name="records"/> (label, address) and CNAMEs (alias label, target label). With
+    /// <paramref name="authoritative"/> false it is not told that the domain is its own (no <c>--local</c>): then, as
+    /// dnsmasq does with no upstream, it answers A from the hosts file but refuses AAAA (REFUSED).
+    /// </summary>
+    public static async Task<Dnsmasq> StartAsync(
+        IEnumerable<(string Label, string Address)> records, IEnumerable<(string Alias, string Target)>? cnames = null, bool authoritative = true)
     {
         if (!File.Exists(Binary))
         {
@@ -65,10 +70,15 @@ public sealed class Dnsmasq : IAsyncDisposable
             {
                 "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={directory}/hosts",
                 $"--listen-address={endpoint.Address}", $"--port={endpoint.Port}", "--bind-interfaces", "--local-ttl=1",
-                $"--pid-file={directory}/pid", $"--local=/{domain}/", "--user=root", "--log-facility=-",
+                $"--pid-file={directory}/pid", "--user=root", "--log-facility=-",
             })
             {
                 info.ArgumentList.Add(arg);
+            }
+
+            if (authoritative)
+            {
+                info.ArgumentList.Add($"--local=/{domain}/");
             }
 
             foreach (var (alias, target) in cnameList)

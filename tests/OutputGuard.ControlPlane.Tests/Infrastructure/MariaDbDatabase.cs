@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using MySqlConnector;
 
 namespace OutputGuard.ControlPlane.Tests.Infrastructure;
@@ -17,7 +15,7 @@ public sealed class MariaDbDatabase : IAsyncLifetime
     public const string EnvironmentVariable = "OUTPUTGUARD_TEST_MYSQL";
 
     private static readonly SemaphoreSlim ServerGate = new(1, 1);
-    private static PrivateServer? _privateServer;
+    private static PrivateMariaDb? _privateServer;
     private static int _privateServerUsers;
 
     private readonly List<string> _databases = [];
@@ -147,9 +145,17 @@ public sealed class MariaDbDatabase : IAsyncLifetime
         await ServerGate.WaitAsync();
         try
         {
-            _privateServer ??= await PrivateServer.StartAsync();
+            try
+            {
+                _privateServer ??= await PrivateMariaDb.StartAsync();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"{e.Message} {HowToStart}", e);
+            }
+
             _privateServerUsers++;
-            return _privateServer.ConnectionString;
+            return _privateServer.ServerConnectionString;
         }
         finally
         {
@@ -165,86 +171,12 @@ public sealed class MariaDbDatabase : IAsyncLifetime
             if (--_privateServerUsers == 0 && _privateServer is { } server)
             {
                 _privateServer = null;
-                await server.StopAsync();
+                await server.DisposeAsync();
             }
         }
         finally
         {
             ServerGate.Release();
-        }
-    }
-
-    /// <summary>A server that <c>.ci/mariadb.sh</c> runs in a temporary directory.</summary>
-    private sealed class PrivateServer(string script, string directory, string connectionString)
-    {
-        public string ConnectionString => connectionString;
-
-        public static async Task<PrivateServer> StartAsync()
-        {
-            var script = FindScript();
-            var directory = Path.Combine(Path.GetTempPath(), "og-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
-            var (exit, stdout, stderr) = await RunAsync(script, "start", directory);
-            var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-            if (exit != 0 || string.IsNullOrEmpty(line))
-            {
-                await RunAsync(script, "stop", directory);
-                throw new InvalidOperationException(
-                    $"'{script} start {directory}' failed (exit {exit}): {stderr.Trim()} {HowToStart}");
-            }
-
-            return new PrivateServer(script, directory, line);
-        }
-
-        public async Task StopAsync()
-        {
-            await RunAsync(script, "stop", directory);
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a dying server; the temp folder is cleaned eventually.
-            }
-        }
-
-        /// <summary>
-        /// Walks up to the folder holding OutputGuard.sln from the test assembly, the working directory, or
-        /// (when the build output lives outside the repository, e.g. OG_ARTIFACTS=/tmp/...) this source file.
-        /// </summary>
-        private static string FindScript([CallerFilePath] string sourceFile = "")
-        {
-            string?[] starts = [AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile)];
-            foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s) && Directory.Exists(s)))
-            {
-                for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
-                {
-                    if (File.Exists(Path.Combine(dir.FullName, "OutputGuard.sln")))
-                    {
-                        var script = Path.Combine(dir.FullName, ".ci", "mariadb.sh");
-                        return File.Exists(script)
-                            ? script
-                            : throw new InvalidOperationException($"{script} is missing. {HowToStart}");
-                    }
-                }
-            }
-
-            throw new InvalidOperationException(
-                $"No folder above {string.Join(", ", starts)} holds OutputGuard.sln, so .ci/mariadb.sh cannot be found. {HowToStart}");
-        }
-
-        private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string script, string verb, string directory)
-        {
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(verb);
-            start.ArgumentList.Add(directory);
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"bash could not run {script}. {HowToStart}");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout, await stderr);
         }
     }
 }

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using OutputGuard.ControlPlane.Configuration;
 
 namespace OutputGuard.ControlPlane.Tests.Infrastructure;
@@ -6,13 +5,6 @@ namespace OutputGuard.ControlPlane.Tests.Infrastructure;
 /// <summary>Points a control plane's legacy db_* keys at a test database.</summary>
 public static class MariaDbOptions
 {
-    public static void ApplyTo(this MariaDbDatabase database, ControlPlaneOptions options)
-    {
-        var b = new MySqlConnectionStringBuilder(database.ConnectionString);
-        options.DbServer = b.Server;
-        options.DbPort = (int)b.Port;
-        options.DbUser = b.UserID;
-        options.DbPassword = b.Password;
-        options.DbName = b.Database;
-    }
+    public static void ApplyTo(this MariaDbDatabase database, ControlPlaneOptions options) =>
+        PrivateMariaDb.Apply(options, database.ConnectionString);
 }

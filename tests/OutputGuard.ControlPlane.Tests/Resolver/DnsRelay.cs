@@ -5,7 +5,7 @@ namespace OutputGuard.ControlPlane.Tests.Resolver;
 
 /// <summary>
 /// A tiny UDP name server of the test's own, in front of a real dnsmasq: it forwards queries, or answers
-/// SERVFAIL itself, or stays silent (a timeout), as the test switches it. (dnsmasq cannot be made to
+/// SERVFAIL itself, or stays silent (a timeout), as the test switches it — for every query or per record type. (dnsmasq cannot be made to
 /// answer SERVFAIL: an upstream that does not answer gives a timeout.)
 /// </summary>
 public sealed class DnsRelay : IAsyncDisposable
@@ -36,6 +36,9 @@ public sealed class DnsRelay : IAsyncDisposable
 
     public Behaviour Mode { get; set; } = Behaviour.Forward;
 
+    /// <summary>Overrides <see cref="Mode"/> for queries of one type (1 A, 28 AAAA).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, Behaviour> ModeByType { get; } = new();
+
     /// <summary>Queries answered with SERVFAIL so far.</summary>
     public int ServFails => Volatile.Read(ref _servFails);
 
@@ -61,7 +64,7 @@ public sealed class DnsRelay : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var query = await _socket.ReceiveAsync(_stop.Token);
-            switch (Mode)
+            switch (ModeByType.TryGetValue(QueryType(query.Buffer), out var byType) ? byType : Mode)
             {
                 case Behaviour.Forward:
                     _ = ForwardAsync(query.Buffer, query.RemoteEndPoint);
@@ -90,6 +93,18 @@ public sealed class DnsRelay : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>The QTYPE of the query's question (after its name), or -1.</summary>
+    private static int QueryType(byte[] query)
+    {
+        var end = 12;
+        while (end < query.Length && query[end] != 0)
+        {
+            end += query[end] + 1;
+        }
+
+        return end + 2 < query.Length ? (query[end + 1] << 8) | query[end + 2] : -1;
     }
 
     /// <summary>The query turned into a SERVFAIL response: header flags QR and RA, RCODE 2, the question only.</summary>

@@ -112,7 +112,7 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
         return result.Entry!;
     }
 
-    private static IReadOnlyList<PortRule> Rules(string[] ports)
+    private static IReadOnlyList<PortRule> Rules(params string[] ports)
     {
         var rules = PortRules.Normalize(ports, out var error);
         Assert.Null(error);
