@@ -52,9 +52,12 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the program to its end; returns the exit code and what it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args) => RunToExitAsync(null, args);
+
+    /// <summary>Runs the program to its end with extra environment variables; returns the exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -88,7 +91,7 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(string[] args)
+    private static Process Start(string[] args, IDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "outputguard-control-plane.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -106,6 +109,11 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
