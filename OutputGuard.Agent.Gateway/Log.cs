@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Information, "Metrics on http://{Address}/metrics")]
     public static partial void MetricsListening(ILogger logger, string address);
+
+    [LoggerMessage(40, LogLevel.Warning, "Observe mode: traffic that is not allowed passes (recorded as denied) while this gateway runs; a start without --observe turns it off")]
+    public static partial void ObserveMode(ILogger logger);
+
+    [LoggerMessage(41, LogLevel.Information, "Observe mode off: the forward chain drops traffic that is not allowed again")]
+    public static partial void ObserveModeOff(ILogger logger);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -6,43 +7,38 @@ using OutputGuard.Agent.Gateway.Configuration;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Sync;
+using OutputGuard.Configuration.Startup;
+using OutputGuard.Configuration.Values;
 using OutputGuard.Netlink.Addressing;
 using OutputGuard.Netlink.Nftables;
+using OutputGuard.Netlink.Sockets;
 
 // The gateway agent: enforces the published allow-list in nf_tables, follows the control plane, exports counters.
-Dictionary<string, string?> flags;
-try
+// Start-up is all-or-nothing: the configuration (exit 2), then every check (exit 1), then the table, then the listener.
+var report = new StartupReport(GatewayConfiguration.Program.Name, Console.Error);
+var loaded = GatewayConfiguration.Load(args, ProcessEnvironment.Variables(), Console.Out);
+if (report.ExitCodeFor(loaded) is { } exit)
 {
-    flags = GatewayArguments.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"outputguard-gateway: {ex.Message}");
-    return 2;
-}
-
-var options = new GatewayOptions();
-new ConfigurationBuilder().AddInMemoryCollection(flags).Build().GetSection(GatewayOptions.Section).Bind(options);
-var validation = new GatewayOptionsValidator().Validate(null, options);
-if (validation.Failed)
-{
-    foreach (var failure in validation.Failures)
+    if (exit == ExitCodes.Configuration && ValueChecks.Boolean(loaded.Sources.RawText("cleanup") ?? "false") != true)
     {
-        Console.Error.WriteLine($"outputguard-gateway: {failure}");
+        FailClosed.AfterConfigurationError(loaded.Sources.RawText("netns"), Console.Out);
     }
 
-    return 2;
+    return exit;
 }
 
-var problems = Preflight.Check(options.Netns, needForwarding: !options.Cleanup);
-if (problems.Count > 0)
+var options = loaded.Options!;
+
+using var preflight = Preflight.Run(options);
+if (preflight.Problems.Count > 0)
 {
-    foreach (var problem in problems)
+    var code = report.StartFailed(string.Join("; ", preflight.Problems));
+    if (preflight.KernelReachable && !options.Cleanup)
     {
-        Console.Error.WriteLine($"outputguard-gateway: {problem}");
+        FailClosed.Install(options.Netns, "start failed", Console.Out);
     }
 
-    return 3;
+    return code;
 }
 
 NftConnection Connect() => options.Netns is null ? NftConnection.Open() : NftConnection.OpenIn(options.Netns);
@@ -57,7 +53,9 @@ if (options.Cleanup)
 }
 
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-builder.Configuration.AddInMemoryCollection(flags);
+
+// Bound once, by the pipeline: no other configuration source (environment, appsettings) reaches the program.
+builder.Configuration.Sources.Clear();
 builder.Host.UseSystemd();
 builder.Logging.AddSimpleConsole(o =>
 {
@@ -65,14 +63,14 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPEndPoint.Parse(options.MetricsAddress)));
-builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value);
+builder.Services.AddSingleton(Options.Create(options));
+builder.Services.AddSingleton(options);
 var settings = new EnforcerSettings
 {
     Observe = options.Observe,
-    Internal = InternalRanges.Create(GatewayOptionsValidator.ParsePrefixes(options.Internal), GatewayOptionsValidator.ParsePrefixes(options.TreatAsPublic)),
+    Internal = InternalRanges.Create(GatewayOptionsValidator.ParsePrefixes(options.InternalRanges), GatewayOptionsValidator.ParsePrefixes(options.TreatAsPublic)),
     Clients = GatewayOptionsValidator.ParsePrefixes(options.ClientRanges),
+    Owner = string.Create(CultureInfo.InvariantCulture, $"owner outputguard-gateway pid {Environment.ProcessId} (lock {preflight.Lock!.Path})"),
 };
 builder.Services.AddSingleton(sp => new AllowListEnforcer(Connect(), settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger<AllowListEnforcer>()));
 builder.Services.AddSingleton(sp => new KernelCounterReader(
@@ -102,35 +100,46 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
 
 var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("outputguard-gateway");
-
-// Fail closed before anything else: the table (forward policy drop) exists, then the saved state is enforced.
-var enforcer = app.Services.GetRequiredService<AllowListEnforcer>();
-enforcer.Start();
-var state = app.Services.GetRequiredService<AgentState>();
 var status = app.Services.GetRequiredService<GatewayStatus>();
-var stateFile = new StateFile(options.StateFile);
 try
 {
-    if (stateFile.Read() is { } saved)
+    // Every check passed and the lock is ours: the table (forward policy drop) exists, then the saved state is enforced.
+    var enforcer = app.Services.GetRequiredService<AllowListEnforcer>();
+    enforcer.Start();
+    if (preflight.SavedState is { } saved)
     {
-        Log.StateLoaded(logger, saved.Revision, saved.Count, stateFile.Path);
+        Log.StateLoaded(logger, saved.Revision, saved.Count, options.StateFile);
         enforcer.Apply(saved);
-        state.List = saved;
+        app.Services.GetRequiredService<AgentState>().List = saved;
         status.SetRevision(saved.Revision);
     }
+
+    if (options.Observe)
+    {
+        Log.ObserveMode(logger);
+    }
+
+    status.Elements = enforcer.ElementCount;
+    _ = app.Services.GetRequiredService<GatewayMetrics>();
+    app.MapPrometheusScrapingEndpoint("/metrics");
+    app.MapGet("/healthz", () => Results.Text(
+        $"revision {status.Revision} state {status.State}{(options.Observe ? " mode observe (traffic that is not allowed passes)" : string.Empty)}\n"));
+    await app.StartAsync();
 }
-catch (InvalidDataException ex)
+catch (Exception e) when (e is IOException or NetlinkException or InvalidOperationException)
 {
-    Console.Error.WriteLine($"outputguard-gateway: --state-file: {ex.Message} (move it away to start from the control plane's snapshot)");
-    return 4;
+    return report.StartFailed(e is IOException ? $"metrics_address {options.MetricsAddress}: {e.Message}" : e.Message);
 }
 
-status.Elements = enforcer.ElementCount;
-_ = app.Services.GetRequiredService<GatewayMetrics>();
-app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapGet("/healthz", () => Results.Text($"revision {status.Revision} state {status.State}\n"));
-await app.StartAsync();
 Log.MetricsListening(logger, options.MetricsAddress);
 Console.WriteLine($"ready; metrics {options.MetricsAddress} revision {status.Revision}");
 await app.WaitForShutdownAsync();
+if (options.Observe)
+{
+    // Observe mode lasts only while this gateway runs: leave the table dropping what is not allowed.
+    using var closing = new AllowListEnforcer(Connect(), settings with { Observe = false }, logger);
+    closing.Start();
+    Log.ObserveModeOff(logger);
+}
+
 return 0;

@@ -1,47 +1,38 @@
 // outputguard-route: routes every public range to the OutputGuard gateway(s) and keeps it so.
 // Exit codes: 0 stopped cleanly (or dry run / cleanup done), 1 cannot work (gateway not on-link, no
-// CAP_NET_ADMIN, namespace missing), 2 usage error.
+// CAP_NET_ADMIN, namespace missing), 2 configuration error.
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Agent.Route.Agent;
 using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Agent.Route.Diagnostics;
+using OutputGuard.Agent.Route.Gateways;
 using OutputGuard.Agent.Route.Logging;
 using OutputGuard.Agent.Route.Planning;
 using OutputGuard.Agent.Route.Reconciling;
+using OutputGuard.Configuration.Startup;
 using OutputGuard.Netlink.Routing;
 using OutputGuard.Netlink.Sockets;
 
-var options = CommandLine.Parse(args, Environment.GetEnvironmentVariable, out var errors, out var help);
-if (help)
+var report = new StartupReport(RouteAgentConfiguration.Program.Name, Console.Error);
+var loaded = RouteAgentConfiguration.Load(args, ProcessEnvironment.Variables(), Console.Out);
+if (report.ExitCodeFor(loaded) is { } exit)
 {
-    Console.Out.WriteLine(CommandLine.Usage);
-    return 0;
+    return exit;
 }
 
-if (options is null)
-{
-    foreach (var error in errors)
-    {
-        Console.Error.WriteLine($"outputguard-route: {error}");
-    }
-
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
-}
+var options = loaded.Options!.ToOptions([])!;
 
 var logger = new StderrLogger(options.Verbose ? LogLevel.Debug : LogLevel.Information);
 var plan = RoutePlan.Create(options);
-if (options.DryRun)
+if (!options.DryRun && Capabilities.HasNetAdmin() == false)
 {
-    DryRunPrinter.Print(plan, options, Console.Out, Console.Error);
-    return 0;
+    return report.StartFailed(Capabilities.MissingNetAdmin);
 }
 
-if (Capabilities.HasNetAdmin() == false)
+if (options.Netns is { } netns && !File.Exists(Path.Combine("/var/run/netns", netns)))
 {
-    logger.LogError(Capabilities.MissingNetAdmin);
-    return 1;
+    return report.StartFailed($"netns {netns}: no such network namespace (/var/run/netns/{netns}); create it (ip netns add {netns}) or fix netns");
 }
 
 Rtnl rtnl;
@@ -51,8 +42,7 @@ try
 }
 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetlinkException)
 {
-    logger.LogError("--netns {Netns}: cannot open the namespace: {Error}", options.Netns, ex.Message);
-    return 1;
+    return report.StartFailed($"netns {options.Netns}: cannot open the namespace ({ex.Message}); create it (ip netns add {options.Netns}) or fix netns");
 }
 
 using (rtnl)
@@ -69,6 +59,19 @@ using (var stop = new CancellationTokenSource())
     using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
     try
     {
+        if (options.DryRun)
+        {
+            // The same checks as a real run (the gateways are on-link here), then the plan; nothing is changed.
+            GatewayLinkResolver.Resolve(rtnl, options.Gateways, options.Table, out var problems);
+            if (problems.Count > 0)
+            {
+                return report.StartFailed(string.Join("; ", problems));
+            }
+
+            DryRunPrinter.Print(plan, options, Console.Out, Console.Error);
+            return 0;
+        }
+
         if (options.Cleanup)
         {
             var reconciler = new RouteReconciler(rtnl, options.Protocol, options.Table, options.Metric);
@@ -82,7 +85,10 @@ using (var stop = new CancellationTokenSource())
     }
     catch (NetlinkException ex) when (Capabilities.IsPermissionDenied(ex))
     {
-        logger.LogError("{Message} (the kernel answered {Errno} to {Request})", Capabilities.MissingNetAdmin, ex.ErrnoName, ex.Request);
-        return 1;
+        return report.StartFailed($"{Capabilities.MissingNetAdmin} (the kernel answered {ex.ErrnoName} to {ex.Request})");
+    }
+    catch (NetlinkException ex)
+    {
+        return report.StartFailed($"netlink: {ex.Message}");
     }
 }

@@ -1,33 +1,33 @@
+using OutputGuard.Configuration;
+using OutputGuard.Configuration.Startup;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Hosting;
 
-if (args.Contains("--help") || args.Contains("-h"))
+// Start-up is all-or-nothing: the configuration (exit 2), then the checks (ports free, store reachable: exit 1),
+// and only then the store's migrations, the listeners and the resolver.
+var report = new StartupReport(ControlPlaneConfiguration.Program.Name, Console.Error);
+var loaded = ControlPlaneConfiguration.Load(args, ProcessEnvironment.Variables(), Console.Out);
+if (report.ExitCodeFor(loaded) is { } exit)
 {
-    Console.WriteLine(ControlPlaneConfiguration.Usage);
-    return 0;
+    return exit;
 }
 
-ControlPlaneOptions options;
-try
-{
-    options = ControlPlaneConfiguration.Load(args);
-}
-catch (ConfigurationException e)
-{
-    await Console.Error.WriteLineAsync($"outputguard-control-plane: configuration error: {e.Message}");
-    return 2;
-}
+var options = loaded.Options!;
 
 WebApplication app;
 string? createdToken;
 try
 {
+    await StartupChecks.RunAsync(options);
     (app, createdToken) = await ControlPlaneHost.BuildAsync(options);
 }
 catch (ConfigurationException e)
 {
-    await Console.Error.WriteLineAsync($"outputguard-control-plane: configuration error: {e.Message}");
-    return 2;
+    return report.ConfigurationFailed([ConfigurationProblem.FromFailure(e.Message, ControlPlaneConfiguration.Program.Schema, loaded.Sources)]);
+}
+catch (Exception e)
+{
+    return report.StartFailed(StartupChecks.Describe(options, e));
 }
 
 if (createdToken is not null)
@@ -41,7 +41,15 @@ if (createdToken is not null)
         """);
 }
 
-await app.StartAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (Exception e)
+{
+    return report.StartFailed(StartupChecks.Describe(options, e));
+}
+
 var listeners = app.Services.GetRequiredService<Listeners>();
 Console.WriteLine($"outputguard-control-plane: ready; http {listeners.HttpUri} grpc {listeners.GrpcUri}");
 await app.WaitForShutdownAsync();

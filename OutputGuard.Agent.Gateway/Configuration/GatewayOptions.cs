@@ -1,60 +1,81 @@
+using OutputGuard.Configuration.Schema;
+
 namespace OutputGuard.Agent.Gateway.Configuration;
 
-/// <summary>The agent's settings (flags; see <see cref="GatewayArguments"/>).</summary>
+/// <summary>
+/// The agent's settings. Every public read-write property is a setting of the configuration pipeline: a key
+/// (<c>report_interval_ms</c>), a variable (<c>OUTPUTGUARD_REPORT_INTERVAL_MS</c>) and a flag
+/// (<c>--report-interval-ms</c>); <see cref="SettingAttribute"/> gives its help text.
+/// </summary>
 public sealed class GatewayOptions
 {
-    /// <summary>The configuration section.</summary>
-    public const string Section = "Gateway";
-
-    /// <summary><c>--control-plane</c> (alias <c>-iptables-wss-server</c>): the control plane's gRPC address.</summary>
+    /// <summary>The control plane's gRPC address.</summary>
+    [Setting("the control plane's gRPC address (http://HOST:8081; ws:// and wss:// of the old flag are read as http:// and https://)",
+        Aliases = ["-iptables-wss-server"], ValueName = "URL")]
     public string? ControlPlane { get; set; }
 
-    /// <summary><c>--token</c>: the gateway token.</summary>
+    /// <summary>The gateway token.</summary>
+    [Setting("the gateway token (prefer token_file: a flag shows in the process list)", Secret = true, ValueName = "TOKEN")]
     public string? Token { get; set; }
 
-    /// <summary><c>--token-file</c>: a file holding the gateway token.</summary>
+    /// <summary>A file holding the gateway token.</summary>
+    [Setting("a file holding the gateway token (mode 0600)", ValueName = "FILE")]
     public string? TokenFile { get; set; }
 
-    /// <summary><c>--metrics-address</c>: where Prometheus scrapes <c>/metrics</c>.</summary>
+    /// <summary>Where Prometheus scrapes <c>/metrics</c>.</summary>
+    [Setting("where Prometheus scrapes /metrics and /healthz answers", ValueName = "ADDRESS:PORT")]
     public string MetricsAddress { get; set; } = "0.0.0.0:9900";
 
-    /// <summary><c>--observe</c>: record denied traffic but let it pass.</summary>
+    /// <summary>Record denied traffic but let it pass.</summary>
+    [Setting("observe mode: record denied traffic but let it pass, only while this gateway runs (logged, in /healthz and outputguard_observe_mode)")]
     public bool Observe { get; set; }
 
-    /// <summary><c>--state-file</c>: the last applied state.</summary>
+    /// <summary>The last applied state.</summary>
+    [Setting("the last applied state, enforced at start when the control plane is away", ValueName = "FILE")]
     public string StateFile { get; set; } = "/var/lib/outputguard/gateway-state";
 
-    /// <summary><c>--client-ranges</c>: comma-separated client CIDRs (default: the internal ranges).</summary>
-    public string? ClientRanges { get; set; }
+    /// <summary>The client source ranges (default: the internal ranges).</summary>
+    [Setting("client source range whose traffic the gateway forwards (default: the internal ranges)", ValueName = "CIDR")]
+    public List<string> ClientRanges { get; set; } = [];
 
-    /// <summary><c>--internal</c>: comma-separated extra internal CIDRs.</summary>
-    public string? Internal { get; set; }
+    /// <summary>Extra internal CIDRs.</summary>
+    [Setting("extra internal range, left alone and never allowed (pod and service CIDRs)", Flag = "--internal", Aliases = ["--internal-ranges"], ValueName = "CIDR")]
+    public List<string> InternalRanges { get; set; } = [];
 
-    /// <summary><c>--treat-as-public</c>: comma-separated CIDRs counted as public (labs).</summary>
-    public string? TreatAsPublic { get; set; }
+    /// <summary>CIDRs counted as public (labs).</summary>
+    [Setting("count a range that is internal by default as public (labs: 192.0.2.0/24)", ValueName = "CIDR")]
+    public List<string> TreatAsPublic { get; set; } = [];
 
-    /// <summary><c>--cleanup</c>: remove the table and exit.</summary>
+    /// <summary>Remove the table and exit.</summary>
+    [Setting("remove the table inet outputguard and exit (refused while another gateway holds it)")]
     public bool Cleanup { get; set; }
 
-    /// <summary><c>--gateway-id</c>: stable id (default: the host name).</summary>
+    /// <summary>Stable id (default: the host name).</summary>
+    [Setting("the gateway's stable id at the control plane (default: the host name)", ValueName = "ID")]
     public string? GatewayId { get; set; }
 
-    /// <summary><c>--hostname</c>: the <c>hostname</c> label (default: the host name).</summary>
+    /// <summary>The <c>hostname</c> label (default: the host name).</summary>
+    [Setting("the hostname label of the metrics (default: the host name)", ValueName = "NAME")]
     public string? Hostname { get; set; }
 
-    /// <summary><c>--netns</c>: run the enforcer in a named network namespace (tests, benchmarks).</summary>
+    /// <summary>Run the enforcer in a named network namespace (tests, benchmarks).</summary>
+    [Setting("enforce in /var/run/netns/NAME instead of the agent's own network namespace", ValueName = "NAME")]
     public string? Netns { get; set; }
 
-    /// <summary><c>--counters-interval-ms</c>: the shortest time between two kernel counter reads.</summary>
+    /// <summary>The shortest time between two kernel counter reads.</summary>
+    [Setting("the shortest time between two reads of the kernel's counters, in milliseconds")]
     public int CountersIntervalMs { get; set; } = 1000;
 
-    /// <summary><c>--report-interval-ms</c>: how often the per-destination counters and denied destinations are sent to the control plane.</summary>
+    /// <summary>How often counters and denied destinations are sent to the control plane.</summary>
+    [Setting("how often the per-destination counters and denied destinations are sent to the control plane, in milliseconds (100 or more)")]
     public int ReportIntervalMs { get; set; } = 10_000;
 
-    /// <summary><c>--denied-metrics-limit</c>: at most this many denied destinations are exported.</summary>
+    /// <summary>At most this many denied destinations are exported.</summary>
+    [Setting("at most this many denied destinations are exported as metrics (0-10000)")]
     public int DeniedMetricsLimit { get; set; } = 100;
 
-    /// <summary><c>--max-destination-series</c>: series per iptables_* metric (two per destination), preallocated.</summary>
+    /// <summary>Series per iptables_* metric (two per destination), preallocated.</summary>
+    [Setting("series per iptables_* metric, two per destination, preallocated (1000-10000000)")]
     public int MaxDestinationSeries { get; set; } = 250_000;
 
     /// <summary>The host name in effect.</summary>

@@ -1,9 +1,10 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using OutputGuard.Netlink.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Configuration;
 
-/// <summary>Checks the settings at start; every failure names the flag.</summary>
+/// <summary>Checks the settings at start; every failure starts with its key (the pipeline adds where the value came from).</summary>
 public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 {
     /// <inheritdoc />
@@ -13,52 +14,61 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var errors = new List<string>();
         if (!options.Cleanup)
         {
-            if (string.IsNullOrWhiteSpace(options.ControlPlane) || ControlPlaneUri(options.ControlPlane) is null)
+            if (string.IsNullOrWhiteSpace(options.ControlPlane))
             {
-                errors.Add($"--control-plane: '{options.ControlPlane}' is not an http://, https://, ws:// or wss:// address of the control plane's gRPC port");
+                errors.Add("control_plane: the control plane's gRPC address is required (--control-plane http://HOST:8081, OUTPUTGUARD_CONTROL_PLANE or control_plane in the file)");
+            }
+            else if (ControlPlaneUri(options.ControlPlane) is null)
+            {
+                errors.Add($"control_plane: '{options.ControlPlane}' is not an http://, https://, ws:// or wss:// address of the control plane's gRPC port");
             }
 
             if (string.IsNullOrWhiteSpace(options.Token) && string.IsNullOrWhiteSpace(options.TokenFile))
             {
-                errors.Add("--token or --token-file: the gateway token is required");
+                errors.Add("token_file: the gateway token is required (token_file, or token)");
             }
             else if (!string.IsNullOrWhiteSpace(options.TokenFile) && !File.Exists(options.TokenFile))
             {
-                errors.Add($"--token-file: '{options.TokenFile}' does not exist");
+                errors.Add($"token_file: '{options.TokenFile}' does not exist; give the file that holds the gateway token");
             }
 
             if (!System.Net.IPEndPoint.TryParse(options.MetricsAddress ?? string.Empty, out var ep) || !options.MetricsAddress!.Contains(':', StringComparison.Ordinal) || ep.Port == 0)
             {
-                errors.Add($"--metrics-address: '{options.MetricsAddress}' is not ADDRESS:PORT");
+                errors.Add($"metrics_address: '{options.MetricsAddress}' is not ADDRESS:PORT (e.g. 0.0.0.0:9900)");
             }
 
             if (string.IsNullOrWhiteSpace(options.StateFile))
             {
-                errors.Add("--state-file: a path is required");
+                errors.Add("state_file: a path is required");
             }
         }
 
-        Prefixes("--client-ranges", options.ClientRanges, errors);
-        Prefixes("--internal", options.Internal, errors);
-        Prefixes("--treat-as-public", options.TreatAsPublic, errors);
+        if (options.Netns is { } netns && (netns.Length == 0 || netns.Contains('/', StringComparison.Ordinal) || netns is "." or ".."))
+        {
+            errors.Add($"netns: '{netns}' is not a namespace name (a file under /var/run/netns)");
+        }
+
+        Prefixes("client_ranges", options.ClientRanges, errors);
+        Prefixes("internal_ranges", options.InternalRanges, errors);
+        Prefixes("treat_as_public", options.TreatAsPublic, errors);
         if (options.CountersIntervalMs < 0)
         {
-            errors.Add("--counters-interval-ms: must not be negative");
+            errors.Add("counters_interval_ms: must not be negative");
         }
 
         if (options.ReportIntervalMs < 100)
         {
-            errors.Add("--report-interval-ms: must be at least 100");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"report_interval_ms: {options.ReportIntervalMs} is too short; give 100 or more"));
         }
 
         if (options.DeniedMetricsLimit is < 0 or > 10000)
         {
-            errors.Add("--denied-metrics-limit: must be between 0 and 10000");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"denied_metrics_limit: {options.DeniedMetricsLimit} is outside 0-10000"));
         }
 
         if (options.MaxDestinationSeries is < 1000 or > 10_000_000)
         {
-            errors.Add("--max-destination-series: must be between 1000 and 10000000");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_destination_series: {options.MaxDestinationSeries} is outside 1000-10000000"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -91,17 +101,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         return scheme is null ? null : new UriBuilder(uri) { Scheme = scheme, Path = "/" }.Uri;
     }
 
-    /// <summary>Parses a comma-separated prefix list.</summary>
-    public static List<IpPrefix> ParsePrefixes(string? text) =>
-        [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(IpPrefix.Parse)];
+    /// <summary>Parses a validated prefix list.</summary>
+    public static List<IpPrefix> ParsePrefixes(IEnumerable<string> values) => [.. values.Select(IpPrefix.Parse)];
 
-    private static void Prefixes(string flag, string? text, List<string> errors)
+    private static void Prefixes(string key, List<string> values, List<string> errors)
     {
-        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        for (var i = 0; i < values.Count; i++)
         {
-            if (!IpPrefix.TryParse(part, out _, out var error))
+            if (!IpPrefix.TryParse(values[i], out _, out var error))
             {
-                errors.Add($"{flag}: '{part}' is not a CIDR ({error})");
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]: {error}"));
             }
         }
     }

@@ -1,27 +1,106 @@
 using System.Globalization;
+using System.Net;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Sync;
+using OutputGuard.Configuration.Startup;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Gateway.Configuration;
 
-/// <summary>Checks at start that the host can enforce: CAP_NET_ADMIN, IPv4 forwarding, nf_tables.</summary>
+/// <summary>
+/// Every check of a start, run before anything is changed: CAP_NET_ADMIN, the namespace, the table's lock (one
+/// gateway per namespace), nf_tables, IPv4 forwarding, the metrics port, the saved state. Each problem is one
+/// sentence naming the key and the fix.
+/// </summary>
 public static class Preflight
 {
     private const int CapNetAdmin = 12;
 
-    /// <summary>The problems found, each naming its fix; empty when the host is ready.</summary>
-    public static List<string> Check(string? netns, bool needForwarding)
+    /// <summary>Runs every check; the result holds the lock when it was free.</summary>
+    public static PreflightResult Run(GatewayOptions options)
     {
-        var problems = new List<string>();
-        if (!HasCapability(CapNetAdmin))
+        ArgumentNullException.ThrowIfNull(options);
+        var result = new PreflightResult();
+        if (!OpenKernel(options.Netns, result) || options.Cleanup)
         {
-            problems.Add("missing capability CAP_NET_ADMIN: run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN (see deploy/systemd/outputguard-gateway.service)");
-            return problems;
+            return result;
         }
 
-        if (needForwarding && netns is null && ReadSysctl("/proc/sys/net/ipv4/ip_forward") != "1")
+        if (NamespaceIdentity.Sysctl(options.Netns, "net/ipv4/ip_forward") != "1")
         {
-            problems.Add("net.ipv4.ip_forward is off: the gateway cannot forward; run 'sysctl -w net.ipv4.ip_forward=1' and persist it in /etc/sysctl.d/");
+            var where = options.Netns is null ? string.Empty : $"ip netns exec {options.Netns} ";
+            result.Problems.Add($"net.ipv4.ip_forward is off{(options.Netns is null ? string.Empty : $" in netns {options.Netns}")}: the gateway cannot forward; run '{where}sysctl -w net.ipv4.ip_forward=1' and persist it in /etc/sysctl.d/");
+        }
+
+        try
+        {
+            ListenerCheck.EnsureFree("metrics_address", IPEndPoint.Parse(options.MetricsAddress));
+        }
+        catch (StartupException e)
+        {
+            result.Problems.Add(e.Message);
+        }
+
+        if (options.Token is null && options.TokenFile is { } tokenFile)
+        {
+            try
+            {
+                using var _ = File.OpenRead(tokenFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                result.Problems.Add($"token_file {tokenFile}: cannot be read ({e.Message})");
+            }
+        }
+
+        try
+        {
+            result.SavedState = new StateFile(options.StateFile).Read();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            result.Problems.Add($"state_file {options.StateFile}: {e.Message} (move it away to start from the control plane's snapshot)");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The checks without which the kernel cannot be touched at all — CAP_NET_ADMIN, the namespace, the lock, nf_tables —
+    /// in that order; true when all passed (<paramref name="result"/> then holds the lock).
+    /// </summary>
+    public static bool OpenKernel(string? netns, PreflightResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!HasCapability(CapNetAdmin))
+        {
+            result.Problems.Add("missing capability CAP_NET_ADMIN: run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN (see deploy/systemd/outputguard-gateway.service)");
+            return false;
+        }
+
+        if (netns is not null && !NamespaceIdentity.Exists(netns))
+        {
+            result.Problems.Add($"netns {netns}: no such network namespace ({NamespaceIdentity.PathOf(netns)}); create it (ip netns add {netns}) or fix netns");
+            return false;
+        }
+
+        try
+        {
+            result.NamespaceId = NamespaceIdentity.Of(netns);
+            result.Lock = TableLock.TryAcquire(result.NamespaceId, out var holder);
+            if (result.Lock is null)
+            {
+                var who = holder is { } pid ? string.Create(CultureInfo.InvariantCulture, $"PID {pid}") : "another process";
+                result.Problems.Add($"table inet {TableLayout.TableName}: another gateway ({who}) holds {TableLock.PathFor(result.NamespaceId)} for this network namespace; "
+                    + "stop it first (systemctl stop outputguard-gateway); nothing was changed");
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NetlinkException)
+        {
+            result.Problems.Add($"lock {TableLock.Directory}: {e.Message} (the gateway needs a writable {TableLock.Directory}; systemd: RuntimeDirectory=outputguard)");
+            return false;
         }
 
         try
@@ -31,10 +110,12 @@ public static class Preflight
         }
         catch (NetlinkException ex)
         {
-            problems.Add($"nf_tables is not available ({ex.ErrnoName}: {ex.Message}): use a kernel 5.10 or newer built with CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET, CONFIG_NFT_CT, CONFIG_NFT_MASQ and CONFIG_NF_NAT");
+            result.Problems.Add($"nf_tables is not available ({ex.ErrnoName}: {ex.Message}): use a kernel 5.10 or newer built with CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET, CONFIG_NFT_CT, CONFIG_NFT_MASQ and CONFIG_NF_NAT");
+            return false;
         }
 
-        return problems;
+        result.KernelReachable = true;
+        return true;
     }
 
     /// <summary>Whether the process's effective capabilities include <paramref name="capability"/>.</summary>
@@ -50,17 +131,5 @@ public static class Preflight
         }
 
         return false;
-    }
-
-    private static string? ReadSysctl(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

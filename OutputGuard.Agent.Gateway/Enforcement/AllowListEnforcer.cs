@@ -68,7 +68,7 @@ public sealed partial class AllowListEnforcer : IDisposable
             {
                 if (!exists)
                 {
-                    batch.AddTable(TableLayout.Table);
+                    batch.AddTable(TableLayout.Table with { UserData = _settings.Owner is { } owner ? NftUserData.Comment(owner) : null });
                     batch.AddChain(TableLayout.Forward);
                     batch.AddChain(TableLayout.Postrouting);
                     foreach (var set in TableLayout.AllSets)

@@ -14,6 +14,9 @@ public sealed record EnforcerSettings
     /// <summary>The client source ranges; empty means the internal ranges.</summary>
     public IReadOnlyList<IpPrefix> Clients { get; init; } = [];
 
+    /// <summary>Who creates the table, recorded in its userdata (<c>nft list table</c> shows it as the comment); null: nothing recorded.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>The client ranges in effect.</summary>
     public IReadOnlyList<IpPrefix> EffectiveClients => Clients.Count > 0 ? Clients : [.. Internal.Ranges.Select(r => r.Prefix)];
 }

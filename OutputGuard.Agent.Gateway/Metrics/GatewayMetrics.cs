@@ -49,6 +49,8 @@ public sealed class GatewayMetrics : IDisposable
             new Measurement<long>(status.Failures, hostname), description: "Failed connections and broken streams.");
         _meter.CreateObservableCounter("outputguard_applies", () =>
             new Measurement<long>(status.Applies, hostname), description: "Snapshots and deltas that changed the kernel.");
+        _meter.CreateObservableGauge("outputguard_observe_mode", () =>
+            new Measurement<int>(options.Observe ? 1 : 0, hostname), description: "1 while observe mode lets traffic that is not allowed pass (--observe), else 0.");
         _applySeconds = _meter.CreateHistogram<double>("outputguard_apply_duration_seconds", description: "Time to apply a snapshot or delta in the kernel.");
         status.Applied += OnApplied;
     }

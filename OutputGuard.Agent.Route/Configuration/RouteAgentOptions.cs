@@ -3,7 +3,7 @@ using OutputGuard.Netlink.Addressing;
 
 namespace OutputGuard.Agent.Route.Configuration;
 
-/// <summary>What the route agent does, as the command line and the environment said it; validated before use.</summary>
+/// <summary>What the route agent does, typed and validated (from <see cref="RouteAgentSettings"/>).</summary>
 public sealed record RouteAgentOptions
 {
     /// <summary>The route protocol number that marks the agent's routes (0xC5: unused by the kernel and iproute2).</summary>
@@ -55,59 +55,59 @@ public sealed record RouteAgentOptions
     public bool Verbose { get; init; }
 
     /// <summary>
-    /// The problems that stop the agent before it changes anything, each naming its flag; empty when valid.
+    /// The problems that stop the agent before it changes anything, each starting with its key; empty when valid.
     /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (Gateways.Count == 0 && !Cleanup)
         {
-            errors.Add("--gateway: at least one gateway address is required (or -iptables-gateway)");
+            errors.Add("gateway: at least one gateway address is required: --gateway ADDR, OUTPUTGUARD_GATEWAY or gateway: [ADDR] in the file");
         }
 
         foreach (var group in Gateways.GroupBy(g => g.Address).Where(g => g.Count() > 1))
         {
-            errors.Add($"--gateway: {group.Key} is given more than once");
+            errors.Add($"gateway: {group.Key} is given more than once; give each gateway once");
         }
 
         foreach (var g in Gateways.Where(g => IPAddress.IsLoopback(g.Address) || g.Address.Equals(IPAddress.Any) || g.Address.Equals(IPAddress.IPv6Any)))
         {
-            errors.Add($"--gateway: {g} cannot be a gateway");
+            errors.Add($"gateway: {g} cannot be a gateway (a loopback or unspecified address); give the gateway's address");
         }
 
         if (Interval < TimeSpan.FromMilliseconds(100) || Interval > TimeSpan.FromHours(1))
         {
-            errors.Add($"--interval: {Interval.TotalSeconds}s is outside 0.1s to 1h");
+            errors.Add($"interval: {Interval.TotalSeconds}s is outside 0.1s to 1h");
         }
 
         if (Protocol <= 4)
         {
-            errors.Add($"--protocol: {Protocol} is reserved for the kernel (0-4); pick a number above 4, such as {DefaultProtocol}");
+            errors.Add($"protocol: {Protocol} is reserved for the kernel (0-4); pick a number above 4, such as {DefaultProtocol}");
         }
 
         if (Table is 0 or 253 or 255)
         {
-            errors.Add($"--table: {Table} is reserved (0 unspec, 253 default, 255 local)");
+            errors.Add($"table: {Table} is reserved (0 unspec, 253 default, 255 local); use 254 (main) or a table of your own");
         }
 
         if (ProbePort is < 1 or > 65535)
         {
-            errors.Add($"--probe-port: {ProbePort} is not a TCP port (1-65535)");
+            errors.Add($"probe_port: {ProbePort} is not a TCP port (1-65535)");
         }
 
         if (ProbeInterval < TimeSpan.FromMilliseconds(100) || ProbeInterval > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"--probe-interval: {ProbeInterval.TotalSeconds}s is outside 0.1s to 10m");
+            errors.Add($"probe_interval: {ProbeInterval.TotalSeconds}s is outside 0.1s to 10m");
         }
 
         if (ProbeFailures is < 1 or > 100)
         {
-            errors.Add($"--probe-failures: {ProbeFailures} is outside 1-100");
+            errors.Add($"probe_failures: {ProbeFailures} is outside 1-100");
         }
 
         if (Cleanup && DryRun)
         {
-            errors.Add("--cleanup and --dry-run: pick one");
+            errors.Add("cleanup: --cleanup and --dry-run cannot be combined; pick one");
         }
 
         return errors;

@@ -1,84 +1,57 @@
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using OutputGuard.Configuration;
+using OutputGuard.Configuration.Schema;
+using OutputGuard.Configuration.Values;
+using OutputGuard.ControlPlane.Entries;
 
 namespace OutputGuard.ControlPlane.Configuration;
 
 /// <summary>
-/// Builds <see cref="ControlPlaneOptions"/> from, in rising precedence: the YAML file, environment
-/// variables <c>OUTPUTGUARD_&lt;KEY&gt;</c>, and command-line flags; then validates it so that a bad
-/// configuration stops the process before it serves, with a message that names the key.
+/// Builds <see cref="ControlPlaneOptions"/> with the shared configuration pipeline — the YAML file (<c>--config</c>,
+/// alias <c>-server-conf-path</c>) &lt; <c>OUTPUTGUARD_&lt;KEY&gt;</c> environment &lt; flags — bound once and
+/// validated (<see cref="Validate"/>) before anything starts, every problem naming its key and layer.
 /// </summary>
 public static class ControlPlaneConfiguration
 {
-    /// <summary>The YAML keys the options understand.</summary>
-    public static IReadOnlySet<string> KnownKeys { get; } = typeof(ControlPlaneOptions)
-        .GetProperties()
-        .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
-        .OfType<string>()
-        .ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    /// <summary>The program as the pipeline sees it.</summary>
+    public static ProgramDefinition Program { get; } = new ProgramDefinition
     {
-        ["--data-dir"] = "data_dir",
-        ["--http-address"] = "http_address",
-        ["--grpc-address"] = "grpc_address",
-        ["--tls-cert"] = "tls_cert",
-        ["--tls-key"] = "tls_key",
-        ["--treat-as-public"] = "treat_as_public",
-        ["--internal"] = "internal_ranges",
-        ["--name-server"] = "resolver_name_servers",
-    };
+        Name = "outputguard-control-plane",
+        Summary = "OutputGuard's control plane: the allow-list API (gRPC and JSON), the admin page, the gateways' sync stream, "
+            + "the DNS resolver; MySQL/MariaDB (db_*) or the embedded SQLite store. Exit codes: 0 stopped, 1 cannot start "
+            + "(store unreachable, port in use), 2 configuration error.",
+        Schema = SettingsSchema.For<ControlPlaneOptions>().WithItems<TokenOptions>("tokens"),
+        ConfigAliases = ["-server-conf-path", "--server-conf-path"],
+        Notes = """
+            Examples:
+              outputguard-control-plane --config /etc/outputguard/control-plane.yaml
+              OUTPUTGUARD_DB_PASSWORD=… outputguard-control-plane -server-conf-path /etc/outputguard/control-plane.yaml
+              outputguard-control-plane --data-dir ./outputguard-data --http-address 127.0.0.1:8080
+            Tokens (file only): sha256 is the lower-case hex SHA-256 of the secret (printf %s "$SECRET" | sha256sum);
+            a plain secret must be at least 16 characters.
+            """,
+    }.WithVersionOf(typeof(ControlPlaneConfiguration).Assembly);
 
-    private static readonly HashSet<string> ListKeys = ["treat_as_public", "internal_ranges", "resolver_name_servers"];
-
-    /// <summary>The flags, for --help.</summary>
-    public const string Usage = """
-        usage: outputguard-control-plane [--config FILE] [flags]
-          --config FILE, -server-conf-path FILE   YAML configuration (keys below; db_* select MySQL/MariaDB)
-          --data-dir DIR                          embedded SQLite store directory (default ./outputguard-data)
-          --http-address HOST:PORT                admin page and JSON API, HTTP/1.1 (default 0.0.0.0:8080)
-          --grpc-address HOST:PORT                gRPC, reflection, health, HTTP/2 (default 0.0.0.0:8081)
-          --tls-cert FILE --tls-key FILE          serve TLS on both listeners
-          --treat-as-public CIDR                  count CIDR as public (repeatable, or comma-separated)
-          --internal CIDR                         extra internal CIDR, e.g. pod and service ranges (repeatable)
-          --name-server ADDR[:PORT]               name server of the resolver (repeatable; default: the host's)
-        Every key is also read from the environment as OUTPUTGUARD_<KEY> (e.g. OUTPUTGUARD_DB_SERVER).
-        """;
-
-    /// <summary>Loads and validates; throws <see cref="ConfigurationException"/> on a bad configuration.</summary>
-    public static ControlPlaneOptions Load(IReadOnlyList<string> args, IDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Reads, binds once and validates; help, version and completions are written to <paramref name="output"/>.
+    /// A relative <c>data_dir</c> from the file is taken relative to the file.
+    /// </summary>
+    public static LoadedConfiguration<ControlPlaneOptions> Load(
+        IReadOnlyList<string> args, IEnumerable<KeyValuePair<string, string?>> environment, TextWriter output)
     {
-        var (configFile, flagValues) = ParseArgs(args);
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
+        var loaded = ConfigurationPipeline.Load<ControlPlaneOptions>(
+            Program, args, environment, (options, configuration) => options.Bind(configuration), new Validator(), output);
+        if (loaded.Options is { } o && loaded.Sources.ConfigFile is { } file && loaded.Sources.OriginOf("data_dir").Layer == ValueLayer.File
+            && !Path.IsPathRooted(o.DataDir))
         {
-            builder.AddInMemoryCollection(YamlSettings.Read(configFile, KnownKeys));
+            o.DataDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, o.DataDir);
         }
 
-        builder.AddInMemoryCollection(FromEnvironment(environment ?? ReadEnvironment()));
-        builder.AddInMemoryCollection(flagValues);
-        var configuration = builder.Build();
-
-        var options = new ControlPlaneOptions();
-        try
-        {
-            configuration.Bind(options, o => o.ErrorOnUnknownConfiguration = false);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException($"configuration: {e.Message}", e);
-        }
-
-        if (options.DataDir.Length > 0 && configFile is not null && !Path.IsPathRooted(options.DataDir) && !flagValues.ContainsKey("data_dir"))
-        {
-            options.DataDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, options.DataDir);
-        }
-
-        Validate(options);
-        return options;
+        return loaded;
     }
 
     /// <summary>Throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
@@ -238,117 +211,21 @@ public static class ControlPlaneConfiguration
         }
     }
 
-    private static (string? ConfigFile, Dictionary<string, string?> Values) ParseArgs(IReadOnlyList<string> args)
+    /// <summary>The validation of <see cref="Validate"/> and of the internal ranges, as Options validation.</summary>
+    private sealed class Validator : IValidateOptions<ControlPlaneOptions>
     {
-        string? configFile = null;
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var lists = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
+        public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
         {
-            var arg = args[i];
-            string? inline = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith('-') && eq > 0)
+            try
             {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
+                ControlPlaneConfiguration.Validate(options);
+                _ = EntryValidator.FromOptions(options);
+                return ValidateOptionsResult.Success;
             }
-
-            string Value()
+            catch (ConfigurationException e)
             {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                if (i + 1 >= args.Count)
-                {
-                    throw new ConfigurationException($"{arg}: needs a value");
-                }
-
-                return args[++i];
-            }
-
-            if (arg is "--config" or "-server-conf-path" or "--server-conf-path")
-            {
-                configFile = Value();
-            }
-            else if (Flags.TryGetValue(arg, out var key))
-            {
-                if (ListKeys.Contains(key))
-                {
-                    if (!lists.TryGetValue(key, out var list))
-                    {
-                        lists[key] = list = [];
-                    }
-
-                    list.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                }
-                else
-                {
-                    values[key] = Value();
-                }
-            }
-            else
-            {
-                throw new ConfigurationException($"{args[i]}: unknown flag\n{Usage}");
+                return ValidateOptionsResult.Fail(e.Message);
             }
         }
-
-        foreach (var (key, list) in lists)
-        {
-            for (var j = 0; j < list.Count; j++)
-            {
-                values[FormattableString.Invariant($"{key}:{j}")] = list[j];
-            }
-        }
-
-        return (configFile, values);
-    }
-
-    private static Dictionary<string, string?> FromEnvironment(IDictionary<string, string?> environment)
-    {
-        const string prefix = "OUTPUTGUARD_";
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in environment)
-        {
-            if (!name.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var key = name[prefix.Length..].ToLowerInvariant().Replace("__", ":", StringComparison.Ordinal);
-            var top = key.Split(':')[0];
-            if (!KnownKeys.Contains(top))
-            {
-                continue;
-            }
-
-            if (ListKeys.Contains(key) && value is not null)
-            {
-                var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                for (var j = 0; j < parts.Length; j++)
-                {
-                    values[FormattableString.Invariant($"{key}:{j}")] = parts[j];
-                }
-            }
-            else
-            {
-                values[key] = value;
-            }
-        }
-
-        return values;
-    }
-
-    private static Dictionary<string, string?> ReadEnvironment()
-    {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-        {
-            result[(string)e.Key] = (string?)e.Value;
-        }
-
-        return result;
     }
 }

@@ -22,13 +22,17 @@ namespace OutputGuard.ControlPlane.Hosting;
 public static class ControlPlaneHost
 {
     /// <summary>
-    /// Opens and migrates the store, makes sure a token exists, and builds the application.
+    /// Loads the certificate, opens and migrates the store, makes sure a token exists, and builds the application
+    /// (nothing listens or resolves until the caller starts it; <see cref="StartupChecks"/> runs before).
     /// <paramref name="createdToken"/> is the secret of a token created now (print it once), else null.
     /// </summary>
     public static async Task<(WebApplication App, string? CreatedToken)> BuildAsync(
         ControlPlaneOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
+
+        // Everything that can be refused is checked before the store is opened or migrated.
+        var certificate = LoadCertificate(options);
         var validator = EntryValidator.FromOptions(options);
         var mySqlConnectionString = options.UsesMySql
             ? MySqlConnectionStrings.FromLegacyKeys(
@@ -45,13 +49,15 @@ public static class ControlPlaneHost
         var created = await TokenBootstrap.InitializeAsync(options, store, tokens, time, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
+
+        // The options were bound once by the configuration pipeline: no other source (environment, appsettings) reaches the program.
+        builder.Configuration.Sources.Clear();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         var listeners = new Listeners { Tls = options.TlsCert is not null };
-        var certificate = LoadCertificate(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ListenAddress.Parse(options.HttpAddress, "http_address"), listen =>

@@ -48,6 +48,11 @@ public sealed class NftBatch : IDisposable
         var m = Begin(NFT_MSG_NEWTABLE, Nlmsg.NLM_F_CREATE, table.Family, $"table {table.Name}");
         _writer.String(NFTA_TABLE_NAME, table.Name);
         _writer.Be32(NFTA_TABLE_FLAGS, table.Flags);
+        if (table.UserData is { } userData)
+        {
+            _writer.Bytes(NFTA_TABLE_USERDATA, userData);
+        }
+
         End(m);
     }
 

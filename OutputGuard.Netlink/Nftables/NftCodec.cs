@@ -14,12 +14,14 @@ internal static class NftCodec
         string? name = null;
         uint flags = 0, use = 0;
         ulong handle = 0;
+        byte[]? userData = null;
         var r = new AttributeReader(payload[4..]);
         while (r.Next(out var type, out var v))
         {
             switch (type)
             {
                 case NFTA_TABLE_NAME: name = Wire.String(v); break;
+                case NFTA_TABLE_USERDATA: userData = v.ToArray(); break;
                 case NFTA_TABLE_FLAGS: flags = Wire.Be32(v); break;
                 case NFTA_TABLE_USE: use = Wire.Be32(v); break;
                 case NFTA_TABLE_HANDLE: handle = Wire.Be64(v); break;
@@ -27,7 +29,7 @@ internal static class NftCodec
             }
         }
 
-        return new NftTable(family, name ?? throw Missing("table name")) { Flags = flags, Use = use, Handle = handle };
+        return new NftTable(family, name ?? throw Missing("table name")) { Flags = flags, Use = use, Handle = handle, UserData = userData };
     }
 
     internal static NftChain ParseChain(ReadOnlySpan<byte> payload)

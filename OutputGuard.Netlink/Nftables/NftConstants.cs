@@ -33,6 +33,7 @@ internal static class NftConstants
     internal const ushort NFTA_TABLE_FLAGS = 2;
     internal const ushort NFTA_TABLE_USE = 3;
     internal const ushort NFTA_TABLE_HANDLE = 4;
+    internal const ushort NFTA_TABLE_USERDATA = 6;
 
     internal const ushort NFTA_CHAIN_TABLE = 1;
     internal const ushort NFTA_CHAIN_HANDLE = 2;

@@ -13,4 +13,11 @@ public sealed record NftTable(NftFamily Family, string Name)
 
     /// <summary>How many chains, sets and objects use it (read back only).</summary>
     public uint Use { get; init; }
+
+    /// <summary>
+    /// NFTA_TABLE_USERDATA: at most 256 bytes the kernel keeps for the table's creator and never interprets; set
+    /// when the table is created (the kernel does not change it on a later NEWTABLE). <see cref="NftUserData"/> writes
+    /// and reads the comment TLV that <c>nft list table</c> shows as <c>comment "…"</c>.
+    /// </summary>
+    public byte[]? UserData { get; init; }
 }

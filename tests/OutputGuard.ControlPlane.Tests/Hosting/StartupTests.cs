@@ -7,7 +7,7 @@ using OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Tests.Hosting;
 
-/// <summary>The real program's start: configuration errors that name the key, legacy flags, the first-start token.</summary>
+/// <summary>The real program's start: configuration errors in one line naming key and layer, legacy flags, the first-start token.</summary>
 public sealed partial class StartupTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("og-start-").FullName;
@@ -15,8 +15,11 @@ public sealed partial class StartupTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData("db_prot: 3306\n", "unknown key 'db_prot'")]
-    [InlineData("db_port: many\n", "db_port")]
+    [InlineData("db_prot: 3306\n", "db_prot (file {file}:1): unknown key; did you mean 'db_port'?")]
+    [InlineData("db_port: many\n", "db_port (file {file}:1): 'many' is not a whole number")]
+    [InlineData("internal_ranges: 8.8.8.0/24\n", "internal_ranges (file {file}:1): a list is expected")]
+    [InlineData("treat_as_public: 192.0.2.0/24\n", "treat_as_public (file {file}:1): a list is expected")]
+    [InlineData("tokens:\n  - { name: a, role: admin, secret: \"short\" }\n", "tokens[0].secret (file {file}:2): token 'a' is shorter than 16 characters")]
     [InlineData("db_server: 127.0.0.1\n", "db_user")]
     [InlineData("http_address: nowhere\n", "http_address")]
     [InlineData("tokens:\n  - { name: a, role: root, secret: \"0123456789abcdefg\" }\n", "tokens[0].role")]
@@ -32,19 +35,55 @@ public sealed partial class StartupTests : IDisposable
         var (exitCode, output) = await ControlPlaneProcess.RunToExitAsync("--config", config, "--data-dir", _dir);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("configuration error", output, StringComparison.Ordinal);
-        Assert.Contains(key, output, StringComparison.Ordinal);
-        Assert.DoesNotContain("ready;", output, StringComparison.Ordinal);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("outputguard-control-plane: configuration error: ", line, StringComparison.Ordinal);
+        Assert.Contains(key.Replace("{file}", config, StringComparison.Ordinal), line, StringComparison.Ordinal);
+        Assert.Equal([config], Directory.GetFileSystemEntries(_dir));
     }
 
     [Fact]
-    public async Task Unknown_flag_is_refused_with_the_usage()
+    public async Task Unknown_flag_is_refused_in_one_line_and_help_names_every_flag()
     {
-        var (exitCode, output) = await ControlPlaneProcess.RunToExitAsync("--no-such-flag");
+        var (exitCode, output) = await ControlPlaneProcess.RunToExitAsync("--data-dirr", _dir);
+        var (helpCode, help) = await ControlPlaneProcess.RunToExitAsync("--help");
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("--no-such-flag: unknown flag", output, StringComparison.Ordinal);
-        Assert.Contains("-server-conf-path", output, StringComparison.Ordinal);
+        Assert.Equal("outputguard-control-plane: configuration error: '--data-dirr': unknown flag; did you mean --data-dir?", output.Trim());
+        Assert.Equal(0, helpCode);
+        Assert.Contains("-server-conf-path", help, StringComparison.Ordinal);
+        Assert.Contains("OUTPUTGUARD_DB_PASSWORD", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_names_version_and_commit()
+    {
+        var (exitCode, output) = await ControlPlaneProcess.RunToExitAsync("--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^outputguard-control-plane \S+ \(commit ([0-9a-f]+|unknown)\)$", output.Trim());
+    }
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("environment")]
+    [InlineData("flag")]
+    public async Task A_bad_value_in_any_layer_exits_2_naming_the_layer_and_changes_nothing(string layer)
+    {
+        var config = Path.Combine(_dir, "layer.yaml");
+        await File.WriteAllTextAsync(config, layer == "file" ? "db_port: 70000\ndb_server: 127.0.0.1\n" : "db_server: 127.0.0.1\n");
+        var environment = new Dictionary<string, string> { ["OUTPUTGUARD_DB_USER"] = "u", ["OUTPUTGUARD_DB_NAME"] = "n" };
+        if (layer == "environment")
+        {
+            environment["OUTPUTGUARD_DB_PORT"] = "70000";
+        }
+
+        var (exitCode, output) = await ControlPlaneProcess.RunToExitAsync(
+            environment, ["--config", config, "--data-dir", _dir, .. layer == "flag" ? new[] { "--db-port", "70000" } : []]);
+
+        var origin = layer switch { "file" => $"file {config}:1", "environment" => "environment OUTPUTGUARD_DB_PORT", _ => "flag --db-port" };
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"outputguard-control-plane: configuration error: db_port ({origin}): 70000 is not a port (1-65535)", output.Trim());
+        Assert.Equal([config], Directory.GetFileSystemEntries(_dir));
     }
 
     [Fact]
@@ -54,7 +93,7 @@ public sealed partial class StartupTests : IDisposable
         File.WriteAllText(config, "http_address: 127.0.0.1:1000\ngrpc_address: 127.0.0.1:1001\ndata_dir: /var/lib/og\n");
         var environment = new Dictionary<string, string?> { ["OUTPUTGUARD_GRPC_ADDRESS"] = "127.0.0.1:2001", ["OUTPUTGUARD_TREAT_AS_PUBLIC"] = "192.0.2.0/24,2001:db8::/32" };
 
-        var options = ControlPlaneConfiguration.Load(["-server-conf-path", config, "--http-address=127.0.0.1:3000"], environment);
+        var options = ControlPlaneConfiguration.Load(["-server-conf-path", config, "--http-address=127.0.0.1:3000"], environment, TextWriter.Null).Options!;
 
         Assert.Equal("127.0.0.1:3000", options.HttpAddress);
         Assert.Equal("127.0.0.1:2001", options.GrpcAddress);

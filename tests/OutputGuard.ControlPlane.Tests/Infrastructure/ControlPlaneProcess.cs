@@ -55,9 +55,12 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the program to its end; returns the exit code and what it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args) => RunToExitAsync(null, args);
+
+    /// <summary>Runs the program to its end with extra environment variables; returns the exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, environment: environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

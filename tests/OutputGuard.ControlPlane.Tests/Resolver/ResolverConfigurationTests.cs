@@ -37,7 +37,8 @@ public sealed class ResolverConfigurationTests
     {
         var options = ControlPlaneConfiguration.Load(
             ["--data-dir", "unused"],
-            new Dictionary<string, string?> { ["OUTPUTGUARD_RESOLVER_NAME_SERVERS"] = "192.0.2.53, 192.0.2.54:5353,[2001:db8::53]:53" });
+            new Dictionary<string, string?> { ["OUTPUTGUARD_RESOLVER_NAME_SERVERS"] = "192.0.2.53, 192.0.2.54:5353,[2001:db8::53]:53" },
+            TextWriter.Null).Options!;
 
         Assert.Equal(["192.0.2.53", "192.0.2.54:5353", "[2001:db8::53]:53"], options.ResolverNameServers);
         Assert.Equal(300, options.ResolverIntervalSeconds);
