@@ -68,7 +68,7 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
             || !long.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             || id <= 0)
         {
-            throw new EntryRejectedException(RejectionReason.Invalid, $"name '{name}' is not an entry name like entries/42");
+            throw new EntryRejectedException(RejectionReason.Invalid, $"name {Api.InputLimits.Quote(name)} is not an entry name like entries/42");
         }
 
         return id;

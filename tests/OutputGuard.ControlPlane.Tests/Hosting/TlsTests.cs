@@ -28,6 +28,10 @@ public sealed class TlsTests : IAsyncLifetime
         var keyFile = Path.Combine(_dir, "key.pem");
         await File.WriteAllTextAsync(cert, _certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         _server = await ControlPlaneServer.StartAsync(o =>
         {
             o.TlsCert = cert;

@@ -34,9 +34,12 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the program with <paramref name="args"/>; waits until it printed its ready line.</summary>
-    public static async Task<ControlPlaneProcess> StartAsync(params string[] args)
+    public static Task<ControlPlaneProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the program with <paramref name="args"/> and the variables of <paramref name="environment"/>; waits until it is ready.</summary>
+    public static async Task<ControlPlaneProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var process = Start(args);
+        var process = Start(args, environment);
         var harness = new ControlPlaneProcess(process);
         process.OutputDataReceived += (_, e) => harness.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => harness.OnLine(e.Data);
@@ -54,7 +57,7 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     /// <summary>Runs the program to its end; returns the exit code and what it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, new Dictionary<string, string>());
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -88,7 +91,33 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(string[] args)
+    /// <summary>The process's CPU time so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>The process's resident memory in MB (VmRSS).</summary>
+    public double ResidentMegabytes() =>
+        long.Parse(
+            File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+
+    /// <summary>The resident memory once three readings a second apart agree within 1 MB (at most 20 readings).</summary>
+    public async Task<double> SettledResidentMegabytesAsync()
+    {
+        var readings = new List<double> { ResidentMegabytes() };
+        while (readings.Count < 20 && (readings.Count < 3 || readings.TakeLast(3).Max() - readings.TakeLast(3).Min() >= 1))
+        {
+            await Task.Delay(1000);
+            readings.Add(ResidentMegabytes());
+        }
+
+        return readings[^1];
+    }
+
+    private static Process Start(string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "outputguard-control-plane.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -106,6 +135,11 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
