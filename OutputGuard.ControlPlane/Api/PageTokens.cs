@@ -19,6 +19,13 @@ public static class PageTokens
             return 0;
         }
 
+        if (token.Length > InputLimits.MaxPageToken)
+        {
+            throw new EntryRejectedException(
+                RejectionReason.Invalid,
+                FormattableString.Invariant($"page_token is {token.Length} characters long; a token this list returned is at most {InputLimits.MaxPageToken}"));
+        }
+
         try
         {
             var b64 = token.Replace('-', '+').Replace('_', '/');
@@ -34,7 +41,7 @@ public static class PageTokens
         {
         }
 
-        throw new EntryRejectedException(RejectionReason.Invalid, $"page_token '{token}' is not a token this list returned");
+        throw new EntryRejectedException(RejectionReason.Invalid, $"page_token {InputLimits.Quote(token)} is not a token this list returned");
     }
 
     /// <summary>A page size within 1..<paramref name="max"/>, <paramref name="fallback"/> for 0.</summary>

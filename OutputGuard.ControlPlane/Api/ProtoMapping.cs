@@ -116,10 +116,10 @@ public static class ProtoMapping
     public static V1.DestinationTraffic ToProto(this DestinationTotals t) => new()
     {
         Destination = t.Destination.ToProto(),
-        OutputBytes = (ulong)t.OutputBytes,
-        OutputPackets = (ulong)t.OutputPackets,
-        InputBytes = (ulong)t.InputBytes,
-        InputPackets = (ulong)t.InputPackets,
+        OutputBytes = t.OutputBytes,
+        OutputPackets = t.OutputPackets,
+        InputBytes = t.InputBytes,
+        InputPackets = t.InputPackets,
         Gateways = t.Gateways,
         UpdateTime = Timestamp.FromDateTimeOffset(t.UpdatedAt),
     };
@@ -130,8 +130,8 @@ public static class ProtoMapping
         Address = d.Address,
         Protocol = (uint)d.Protocol,
         Port = (uint)d.Port,
-        Packets = (ulong)d.Packets,
-        Bytes = (ulong)d.Bytes,
+        Packets = d.Packets,
+        Bytes = d.Bytes,
         LastSeen = Timestamp.FromDateTimeOffset(d.LastSeen),
         Gateways = d.Gateways,
     };
@@ -150,6 +150,8 @@ public static class ProtoMapping
         Replica = view.Record.Replica,
         QueuedMessages = view.Queued,
         SnapshotsSent = view.SnapshotsSent,
+        Gone = view.Gone,
+        PruneTime = Timestamp.FromDateTimeOffset(view.PruneAt),
     };
 
     /// <summary>An audit event as the API shows it.</summary>

@@ -9,7 +9,12 @@ namespace OutputGuard.ControlPlane.Auth;
 /// <param name="Name">The token name, the actor in the audit log.</param>
 /// <param name="Role">Its role.</param>
 /// <param name="Hash">SHA-256 of the secret.</param>
-public sealed record KnownToken(string Name, string Role, byte[] Hash);
+/// <param name="GatewayIds">Gateway tokens: the ids (and <c>prefix*</c> patterns) it may claim; empty means its name.</param>
+public sealed record KnownToken(string Name, string Role, byte[] Hash, IReadOnlyList<string>? GatewayIds = null)
+{
+    /// <summary>The gateway ids this token may claim.</summary>
+    public GatewayScope Scope { get; } = new(Name, GatewayIds);
+}
 
 /// <summary>
 /// The tokens the control plane accepts. A presented secret is hashed and compared with every known
@@ -24,6 +29,9 @@ public sealed class TokenRegistry
 
     /// <summary>Replaces the accepted tokens.</summary>
     public void Set(IReadOnlyList<KnownToken> tokens) => _tokens = tokens;
+
+    /// <summary>The token named <paramref name="name"/>, or null.</summary>
+    public KnownToken? Named(string name) => _tokens.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 
     /// <summary>The token whose secret is <paramref name="secret"/>, or null.</summary>
     public KnownToken? Find(string secret)
@@ -48,7 +56,8 @@ public sealed class TokenRegistry
             t.Role,
             t.Sha256 is { Length: > 0 } hex
                 ? Convert.FromHexString(hex)
-                : SHA256.HashData(Encoding.UTF8.GetBytes(t.Secret!)))).ToList();
+                : SHA256.HashData(Encoding.UTF8.GetBytes(t.Secret!)),
+            t.GatewayIds.ToList())).ToList();
 
     /// <summary>The tokens the store keeps (the first-start admin token).</summary>
     public static IReadOnlyList<KnownToken> FromStore(IEnumerable<StoredToken> tokens) =>

@@ -103,6 +103,21 @@ public static class ControlPlaneConfiguration
         Positive(o.StreamQueueCapacity, "stream_queue_capacity");
         Positive(o.SnapshotPartSize, "snapshot_part_size");
         Positive(o.ChangePollIntervalMs, "change_poll_interval_ms");
+        Positive(o.MaxStreamsPerToken, "max_streams_per_token");
+        Positive(o.StreamWriteTimeoutSeconds, "stream_write_timeout_s");
+        if (o.GatewayGoneAfterSeconds < 3)
+        {
+            throw new ConfigurationException($"gateway_gone_after_s: must be 3 or more, not {o.GatewayGoneAfterSeconds}");
+        }
+
+        if (o.GatewayRetentionSeconds < o.GatewayGoneAfterSeconds)
+        {
+            throw new ConfigurationException(
+                $"gateway_retention_s: {o.GatewayRetentionSeconds} is shorter than gateway_gone_after_s ({o.GatewayGoneAfterSeconds})");
+        }
+
+        Positive(o.TrafficWriteRowsPerSecond, "traffic_write_rows_per_s");
+        Positive(o.TrafficLinkCapacityBitsPerSecond, "traffic_link_capacity_bps");
         ValidateResolver(o);
         ValidateTokens(o.Tokens);
     }
@@ -191,6 +206,32 @@ public static class ControlPlaneConfiguration
             if (hasSecret && t.Secret!.Length < 16)
             {
                 throw new ConfigurationException($"{key}.secret: token '{t.Name}' is shorter than 16 characters");
+            }
+
+            ValidateGatewayIds(t, key);
+        }
+    }
+
+    private static void ValidateGatewayIds(TokenOptions t, string key)
+    {
+        if (t.GatewayIds.Count > 0 && t.Role != Roles.Gateway)
+        {
+            throw new ConfigurationException($"{key}.gateway_ids: token '{t.Name}' has role {t.Role}; only gateway tokens claim gateway ids");
+        }
+
+        if (t.GatewayIds.Count == 0 && t.Role == Roles.Gateway && !Auth.GatewayScope.IsValidId(t.Name))
+        {
+            throw new ConfigurationException(
+                $"{key}.name: gateway token '{t.Name}' may claim only its own name as gateway id, which must be 1 to {Api.InputLimits.MaxGatewayId} printable ASCII characters; rename it or give gateway_ids");
+        }
+
+        for (var j = 0; j < t.GatewayIds.Count; j++)
+        {
+            if (!Auth.GatewayScope.IsValidPattern(t.GatewayIds[j]))
+            {
+                throw new ConfigurationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{key}.gateway_ids[{j}]: '{t.GatewayIds[j]}' is not a gateway id (1 to {Api.InputLimits.MaxGatewayId} printable ASCII characters) or a prefix ending in '*'"));
             }
         }
     }

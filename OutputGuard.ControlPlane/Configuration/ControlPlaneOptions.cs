@@ -161,6 +161,39 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("resolver_lease_s")]
     public int ResolverLeaseSeconds { get; set; } = 15;
 
+    /// <summary>The most sync streams one token may hold open at once (a gateway token serves one gateway, or a fleet).</summary>
+    [ConfigurationKeyName("max_streams_per_token")]
+    [Setting("sync streams one token may hold open at once", ValueName = "N")]
+    public int MaxStreamsPerToken { get; set; } = 64;
+
+    /// <summary>A sync stream whose gateway has not taken a message for this long, in seconds, is ended (it reconnects).</summary>
+    [ConfigurationKeyName("stream_write_timeout_s")]
+    [Setting("a gateway stream that takes no message for this long, in seconds, is cut (it reconnects)", ValueName = "N")]
+    public int StreamWriteTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A gateway whose replica has not vouched for its stream for this long, in seconds, is shown as gone.</summary>
+    [ConfigurationKeyName("gateway_gone_after_s")]
+    [Setting("a registry row no replica vouched for this long, in seconds, shows as gone", ValueName = "N")]
+    public int GatewayGoneAfterSeconds { get; set; } = 60;
+
+    /// <summary>How long the registry keeps a gone gateway's row, in seconds, before it is pruned.</summary>
+    [ConfigurationKeyName("gateway_retention_s")]
+    [Setting("rows of gateways gone this long, in seconds, are pruned with their traffic", ValueName = "N")]
+    public int GatewayRetentionSeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>The most traffic-report rows written per second (reports are coalesced per gateway, the latest wins).</summary>
+    [ConfigurationKeyName("traffic_write_rows_per_s")]
+    [Setting("traffic-report rows written per second; reports are coalesced per gateway, the latest wins", ValueName = "N")]
+    public int TrafficWriteRowsPerSecond { get; set; } = 20_000;
+
+    /// <summary>
+    /// The most a gateway's links carry, in bits per second each way: a report whose counters grew by more than
+    /// twice that over the time since the gateway's previous report is refused.
+    /// </summary>
+    [ConfigurationKeyName("traffic_link_capacity_bps")]
+    [Setting("the most a gateway link carries, bits per second: a report that grew faster than twice this is refused", ValueName = "N")]
+    public long TrafficLinkCapacityBitsPerSecond { get; set; } = 100_000_000_000;
+
     /// <summary>Whether a MySQL database is configured.</summary>
     public bool UsesMySql => !string.IsNullOrWhiteSpace(DbServer);
 }

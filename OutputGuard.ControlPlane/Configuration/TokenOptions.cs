@@ -20,4 +20,11 @@ public sealed class TokenOptions
     /// <summary>The secret in plain text (for labs).</summary>
     [ConfigurationKeyName("secret")]
     public string? Secret { get; set; }
+
+    /// <summary>
+    /// Gateway tokens: the gateway ids the token may claim in its Hello. Empty: only the token's name.
+    /// An id ending in <c>*</c> is a prefix (<c>edge-*</c> allows <c>edge-1</c>, <c>edge-eu-2</c>, ...).
+    /// </summary>
+    [ConfigurationKeyName("gateway_ids")]
+    public List<string> GatewayIds { get; set; } = [];
 }

@@ -96,7 +96,7 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
             || !long.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             || id <= 0)
         {
-            throw new EntryRejectedException(RejectionReason.Invalid, $"{field} '{name}' is not an entry name like entries/42");
+            throw new EntryRejectedException(RejectionReason.Invalid, $"{field} {Api.InputLimits.Quote(name)} is not an entry name like entries/42");
         }
 
         return id;

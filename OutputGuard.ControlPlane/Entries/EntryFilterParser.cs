@@ -1,8 +1,13 @@
+using System.Globalization;
+using OutputGuard.ControlPlane.Api;
+
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>
 /// Parses ListEntries filters: space-separated terms "kind=domain|ip|cidr", "undeletable=true|false",
-/// "value:text", or bare words (value or note contains them).
+/// "value:text", or bare words (value or note contains them). A filter is at most
+/// <see cref="InputLimits.MaxFilterLength"/> characters and <see cref="InputLimits.MaxFilterTerms"/> terms, checked
+/// before it is split, so that the SQL it becomes is bounded and its cost linear in its size.
 /// </summary>
 public static class EntryFilterParser
 {
@@ -14,11 +19,26 @@ public static class EntryFilterParser
             return EntryFilter.All;
         }
 
+        if (filter.Length > InputLimits.MaxFilterLength)
+        {
+            throw new EntryRejectedException(
+                RejectionReason.Invalid,
+                string.Create(CultureInfo.InvariantCulture, $"filter is {filter.Length} characters long; at most {InputLimits.MaxFilterLength} are allowed"));
+        }
+
+        var terms = filter.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (terms.Length > InputLimits.MaxFilterTerms)
+        {
+            throw new EntryRejectedException(
+                RejectionReason.Invalid,
+                string.Create(CultureInfo.InvariantCulture, $"filter has {terms.Length} terms; at most {InputLimits.MaxFilterTerms} are allowed"));
+        }
+
         EntryKind? kind = null;
         bool? undeletable = null;
         string? valueContains = null;
         var words = new List<string>();
-        foreach (var term in filter.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var term in terms)
         {
             if (SyntaxHint(term) is { } why)
             {
@@ -92,5 +112,5 @@ public static class EntryFilterParser
     }
 
     private static EntryRejectedException Bad(string term, string why) =>
-        new(RejectionReason.Invalid, $"filter term '{term}': {why}");
+        new(RejectionReason.Invalid, $"filter term {InputLimits.Quote(term)}: {why}");
 }

@@ -96,6 +96,10 @@ public static class ControlPlaneHost
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddHostedService<ChangeLogTrimmer>();
         services.AddSingleton<GatewayRegistry>();
+        services.AddHostedService<RegistryHeartbeat>();
+        services.AddSingleton<SnapshotCache>();
+        services.AddSingleton<TrafficWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrafficWriter>());
         services.AddSingleton<AllowList>();
         services.AddSingleton(new DnsLookup(
             NameServerAddress.ParseAll(options.ResolverNameServers),
@@ -121,9 +125,11 @@ public static class ControlPlaneHost
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorStatusInterceptor>();
+            o.Interceptors.Add<InputBoundsInterceptor>();
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding();
+        services.AddCheckedRequestParsing();
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ControlPlaneMetrics.MeterName, ResolverStats.MeterName)
@@ -161,6 +167,14 @@ public static class ControlPlaneHost
         if (options.TlsCert is null)
         {
             return null;
+        }
+
+        if (!OperatingSystem.IsWindows() && File.Exists(options.TlsKey)
+            && (File.GetUnixFileMode(options.TlsKey!) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new ConfigurationException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"tls_key: '{options.TlsKey}' is readable or writable by group or others (mode {Convert.ToString((int)File.GetUnixFileMode(options.TlsKey!), 8)}); make it private: chmod 600 '{options.TlsKey}'"));
         }
 
         try

@@ -69,6 +69,15 @@ public interface IControlPlaneStore
     /// <summary>Inserts or replaces a gateway's registry row.</summary>
     Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
 
+    /// <summary>Sets last_seen of the connected rows of <paramref name="gatewayIds"/> that <paramref name="replica"/> serves (its heartbeat).</summary>
+    Task TouchGatewaysAsync(IReadOnlyCollection<string> gatewayIds, string replica, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Marks a gateway's row disconnected, unless another replica holds its stream by now.</summary>
+    Task MarkGatewayDisconnectedAsync(string gatewayId, string replica, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the rows (registry and traffic) of gateways last seen before <paramref name="lastSeenBefore"/>; returns how many gateways.</summary>
+    Task<int> PruneGatewaysAsync(DateTimeOffset lastSeenBefore, CancellationToken cancellationToken);
+
     /// <summary>Every gateway, most recently seen first.</summary>
     Task<IReadOnlyList<GatewayRecord>> ListGatewaysAsync(CancellationToken cancellationToken);
 
@@ -78,8 +87,11 @@ public interface IControlPlaneStore
     /// <summary>Appends an audit event that is not about an entry (e.g. "token.bootstrap").</summary>
     Task AppendAuditAsync(string actor, string action, string? after, CancellationToken cancellationToken);
 
-    /// <summary>The stored self-created tokens.</summary>
+    /// <summary>The stored self-created tokens, retired ones included (their hash is empty).</summary>
     Task<IReadOnlyList<StoredToken>> ListStoredTokensAsync(CancellationToken cancellationToken);
+
+    /// <summary>Retires every live self-created token: erases its hash and keeps a tombstone; returns how many.</summary>
+    Task<int> RetireStoredTokensAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores a self-created token only if none is stored yet (so two replicas starting at once create one); returns whether it was stored.</summary>
     Task<bool> TryCreateFirstTokenAsync(StoredToken token, CancellationToken cancellationToken);
@@ -95,13 +107,28 @@ public interface IControlPlaneStore
     /// </summary>
     Task<ResolutionChange> ApplyResolutionAsync(long entryId, LookupResult lookup, ResolutionPolicy policy, CancellationToken cancellationToken);
 
-    /// <summary>Replaces a gateway's traffic report (per-destination totals and denied destinations) in one transaction.</summary>
-    Task ReplaceTrafficAsync(
-        string gatewayId, DateTimeOffset time, IReadOnlyList<DestinationTotals> destinations, IReadOnlyList<DeniedTotals> denied, CancellationToken cancellationToken);
+    /// <summary>A gateway's stored report: its time and each destination's counters (what a new report is checked against).</summary>
+    Task<TrafficBaseline> GetTrafficBaselineAsync(string gatewayId, CancellationToken cancellationToken);
 
-    /// <summary>Traffic by destination summed over the gateways' latest reports (or one gateway's), busiest first.</summary>
+    /// <summary>
+    /// Replaces a gateway's traffic report (per-destination totals and denied destinations), writing only what differs
+    /// from <paramref name="previous"/> (read now when null): new and changed rows in short transactions of at most
+    /// <see cref="SqlControlPlaneStore.TrafficRowsPerChunk"/> rows, after each of which <paramref name="pace"/> (rows
+    /// written, time taken) is awaited, then the rows the report no longer holds. Counters above 2^63 - 1 are stored
+    /// as 2^63 - 1.
+    /// </summary>
+    Task ReplaceTrafficAsync(
+        string gatewayId,
+        DateTimeOffset time,
+        IReadOnlyList<DestinationTotals> destinations,
+        IReadOnlyList<DeniedTotals> denied,
+        TrafficBaseline? previous,
+        Func<int, TimeSpan, CancellationToken, Task>? pace,
+        CancellationToken cancellationToken);
+
+    /// <summary>Traffic by destination summed over the gateways' latest reports (or one gateway's), busiest first; sums saturate at 2^64 - 1.</summary>
     Task<IReadOnlyList<DestinationTotals>> ListTrafficAsync(string? gatewayId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Denied destinations summed over the gateways' latest reports (or one gateway's), most packets first.</summary>
+    /// <summary>Denied destinations summed over the gateways' latest reports (or one gateway's), most packets first; sums saturate at 2^64 - 1.</summary>
     Task<IReadOnlyList<DeniedTotals>> ListDeniedAsync(string? gatewayId, int limit, CancellationToken cancellationToken);
 }

@@ -8,6 +8,9 @@ namespace OutputGuard.ControlPlane.Store;
 /// <summary>The gateway registry, the audit log and the self-created tokens.</summary>
 public abstract partial class SqlControlPlaneStore
 {
+    private const int RegistryIdsPerStatement = 200;
+    private static readonly string[] GatewayTrafficTables = ["traffic_reports", "traffic", "denied"];
+
     /// <inheritdoc />
     public async Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken)
     {
@@ -24,8 +27,70 @@ public abstract partial class SqlControlPlaneStore
             TokenName = gateway.TokenName,
             Replica = gateway.Replica,
         };
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(Command(UpsertGatewaySql, row, null, cancellationToken));
+        await WriteChunkAsync(
+            (connection, transaction) => connection.ExecuteAsync(Command(UpsertGatewaySql, row, transaction, cancellationToken)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task TouchGatewaysAsync(IReadOnlyCollection<string> gatewayIds, string replica, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayIds);
+        foreach (var ids in gatewayIds.Chunk(RegistryIdsPerStatement))
+        {
+            await WriteChunkAsync(
+                (connection, transaction) => connection.ExecuteAsync(Command(
+                    "UPDATE gateways SET last_seen = @At WHERE replica = @Replica AND connected = 1 AND id IN @Ids",
+                    new { At = at.ToUnixTimeMilliseconds(), Replica = replica, Ids = ids },
+                    transaction,
+                    cancellationToken)),
+                cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task MarkGatewayDisconnectedAsync(string gatewayId, string replica, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteChunkAsync(
+            (connection, transaction) => connection.ExecuteAsync(Command(
+                "UPDATE gateways SET connected = 0, last_seen = @At WHERE id = @Id AND replica = @Replica",
+                new { At = at.ToUnixTimeMilliseconds(), Id = gatewayId, Replica = replica },
+                transaction,
+                cancellationToken)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> PruneGatewaysAsync(DateTimeOffset lastSeenBefore, CancellationToken cancellationToken)
+    {
+        var pruned = 0;
+        while (true)
+        {
+            var removed = await WriteChunkAsync(
+                async (connection, transaction) =>
+                {
+                    var ids = (await connection.QueryAsync<string>(Command(
+                        $"SELECT id FROM gateways WHERE last_seen < @Before ORDER BY last_seen LIMIT {RegistryIdsPerStatement}",
+                        new { Before = lastSeenBefore.ToUnixTimeMilliseconds() },
+                        transaction,
+                        cancellationToken))).ToList();
+                    if (ids.Count == 0)
+                    {
+                        return 0;
+                    }
+
+                    foreach (var table in GatewayTrafficTables)
+                    {
+                        await connection.ExecuteAsync(Command($"DELETE FROM {table} WHERE gateway_id IN @Ids", new { Ids = ids }, transaction, cancellationToken));
+                    }
+
+                    return await connection.ExecuteAsync(Command("DELETE FROM gateways WHERE id IN @Ids", new { Ids = ids }, transaction, cancellationToken));
+                },
+                cancellationToken);
+            pruned += removed;
+            if (removed < RegistryIdsPerStatement)
+            {
+                return pruned;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -122,12 +187,22 @@ public abstract partial class SqlControlPlaneStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredTokenRow>(Command(
-            "SELECT name AS Name, role AS Role, sha256 AS Sha256, created_at AS CreatedAt FROM stored_tokens ORDER BY created_at, name",
+            "SELECT name AS Name, role AS Role, sha256 AS Sha256, created_at AS CreatedAt, retired_at AS RetiredAt FROM stored_tokens ORDER BY created_at, name",
             null,
             null,
             cancellationToken));
-        return rows.Select(r => new StoredToken(r.Name, r.Role, r.Sha256, FromUnixMs(r.CreatedAt))).ToList();
+        return rows.Select(r => new StoredToken(r.Name, r.Role, r.Sha256, FromUnixMs(r.CreatedAt), r.RetiredAt is { } at ? FromUnixMs(at) : null)).ToList();
     }
+
+    /// <inheritdoc />
+    public Task<int> RetireStoredTokensAsync(CancellationToken cancellationToken) =>
+        WriteChunkAsync(
+            (connection, transaction) => connection.ExecuteAsync(Command(
+                "UPDATE stored_tokens SET sha256 = '', retired_at = @At WHERE retired_at IS NULL",
+                new { At = Time.GetUtcNow().ToUnixTimeMilliseconds() },
+                transaction,
+                cancellationToken)),
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> TryCreateFirstTokenAsync(StoredToken token, CancellationToken cancellationToken)

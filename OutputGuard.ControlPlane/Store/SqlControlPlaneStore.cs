@@ -11,7 +11,7 @@ namespace OutputGuard.ControlPlane.Store;
 /// row (<see cref="LockStateSql"/>), so writers are serialised and revisions are gap-free.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Reliability", "CA1001", Justification = "The write gate (a SemaphoreSlim whose wait handle is never used) holds no unmanaged resource; the store lives as long as the process.")]
+    "Reliability", "CA1001", Justification = "The write gates (SemaphoreSlims whose wait handles are never used) hold no unmanaged resource; the store lives as long as the process.")]
 public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 {
     private const int MaxWriteAttempts = 5;
@@ -21,6 +21,7 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 
     private static readonly TimeSpan WriteQueueTimeout = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _writers = new(MaxConcurrentWrites, MaxConcurrentWrites);
+    private readonly SemaphoreSlim _writerTurns = new(1, 1);
     private IReadOnlyList<MigrationScript>? _migrations;
 
     /// <summary>Creates the store; <paramref name="timeProvider"/> stamps entries, revisions and audit rows.</summary>
@@ -65,6 +66,14 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 
     /// <summary>Begins a read-only transaction whose reads all see one committed state.</summary>
     protected abstract ValueTask<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this process's write transactions take turns, in arrival order, before they reach the database.
+    /// SQLite admits one writer at a time and lets waiters poll with growing sleeps, which a steady stream of
+    /// short writes (traffic report chunks) can starve; taking turns here bounds any writer's wait by one
+    /// transaction. MySQL locks rows, so its writers need no turns.
+    /// </summary>
+    protected virtual bool WritersTakeTurns => false;
 
     /// <summary>Whether a failed write transaction may be retried as a whole (deadlock, lock wait timeout).</summary>
     protected virtual bool IsTransient(Exception exception) => false;
@@ -166,6 +175,7 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
         {
             try
             {
+                using var turn = await TakeWriterTurnAsync(cancellationToken);
                 await using var connection = await OpenAsync(cancellationToken);
                 await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
                 var state = await connection.QuerySingleAsync<StateRow>(Command(LockStateSql, null, transaction, cancellationToken));
@@ -180,6 +190,41 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction that does not touch the state row (a chunk of a
+    /// traffic report, a registry update), taking this process's writer turn; retried on a transient failure.
+    /// </summary>
+    private async Task<T> WriteChunkAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var turn = await TakeWriterTurnAsync(cancellationToken);
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxWriteAttempts && IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async ValueTask<WriterTurn> TakeWriterTurnAsync(CancellationToken cancellationToken)
+    {
+        if (!WritersTakeTurns)
+        {
+            return default;
+        }
+
+        await _writerTurns.WaitAsync(cancellationToken);
+        return new WriterTurn(_writerTurns);
+    }
+
     /// <summary>Runs <paramref name="work"/> in one read transaction.</summary>
     private async Task<T> ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -191,6 +236,12 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
     }
 
     private static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    /// <summary>This process's turn to write; disposing it lets the next writer in.</summary>
+    private readonly struct WriterTurn(SemaphoreSlim? turns) : IDisposable
+    {
+        public void Dispose() => turns?.Release();
+    }
 
     /// <summary>An open write transaction and the state row read at its start.</summary>
     private readonly record struct WriteScope(DbConnection Connection, DbTransaction Transaction, StateRow State, CancellationToken CancellationToken)

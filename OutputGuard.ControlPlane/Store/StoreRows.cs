@@ -94,4 +94,6 @@ internal sealed class StoredTokenRow
     public string Sha256 { get; set; } = string.Empty;
 
     public long CreatedAt { get; set; }
+
+    public long? RetiredAt { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Grpc.Core;
 using OutputGuard.ControlPlane.Gateways;
 
 namespace OutputGuard.ControlPlane.Sync;
@@ -13,6 +14,8 @@ public sealed class GatewaySession
     private readonly Channel<FeedItem> _queue;
     private int _lagging;
     private long _snapshotsSent;
+    private long _offeredRevision;
+    private RpcException? _fault;
 
     /// <summary>Creates a session with a queue of <paramref name="capacity"/> items.</summary>
     public GatewaySession(string gatewayId, string tokenName, int capacity, CancellationTokenSource lifetime)
@@ -31,10 +34,10 @@ public sealed class GatewaySession
     /// <summary>The gateway's id.</summary>
     public string GatewayId { get; }
 
-    /// <summary>The token name it authenticated with.</summary>
+    /// <summary>The token name it authenticated with: its identity (only a stream of the same token replaces it).</summary>
     public string TokenName { get; }
 
-    /// <summary>Cancelled to end the stream (e.g. when the same gateway connects again).</summary>
+    /// <summary>Cancelled to end the stream (the gateway left, connected again, broke a rule, or the server stops).</summary>
     public CancellationTokenSource Lifetime { get; }
 
     /// <summary>The queue the stream's writer reads.</summary>
@@ -55,8 +58,24 @@ public sealed class GatewaySession
     /// <summary>The last revision written to the stream.</summary>
     public long SentRevision { get; set; }
 
+    /// <summary>The newest revision handed to the stream's writer (set before the write, so an ack can never outrun it).</summary>
+    public long OfferedRevision => Interlocked.Read(ref _offeredRevision);
+
     /// <summary>The last revision the gateway acknowledged.</summary>
     public long AckedRevision { get; set; }
+
+    /// <summary>Why the server ended the stream, when it was the gateway's fault; null otherwise.</summary>
+    public RpcException? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>Raises <see cref="OfferedRevision"/> to <paramref name="revision"/> (never lowers it).</summary>
+    public void Offer(long revision)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref _offeredRevision)) < revision
+            && Interlocked.CompareExchange(ref _offeredRevision, revision, seen) != seen)
+        {
+        }
+    }
 
     /// <summary>Queues an item without waiting; a full queue marks the session lagging instead.</summary>
     public void Offer(FeedItem item)
@@ -64,6 +83,20 @@ public sealed class GatewaySession
         if (!_queue.Writer.TryWrite(item))
         {
             Interlocked.Exchange(ref _lagging, 1);
+        }
+    }
+
+    /// <summary>Ends the stream with <paramref name="status"/> (the first fault wins).</summary>
+    public void Fail(RpcException status)
+    {
+        Interlocked.CompareExchange(ref _fault, status, null);
+        try
+        {
+            Lifetime.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream has already ended.
         }
     }
 

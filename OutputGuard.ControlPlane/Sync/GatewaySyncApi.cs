@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OutputGuard.ControlPlane.Api;
+using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.State;
@@ -15,69 +16,59 @@ namespace OutputGuard.ControlPlane.Sync;
 /// outputguard.v1.GatewaySync/Sync: Hello, then deltas from the change log or a snapshot, then every
 /// new revision as it is committed; acks update the registry. The session subscribes to the feed
 /// before it catches up, and skips what it already sent, so no revision falls between the two.
+/// Response headers go out as soon as the Hello is accepted; a gateway that closes its sending side keeps
+/// receiving until it cancels or the server stops; a gateway that takes no message for
+/// <see cref="ControlPlaneOptions.StreamWriteTimeoutSeconds"/> is cut off. Whatever ends the stream, one
+/// <c>finally</c> unregisters it.
 /// </summary>
 public sealed partial class GatewaySyncApi(
     IControlPlaneStore store,
     ChangeFeed feed,
     GatewayRegistry registry,
+    SnapshotCache snapshots,
+    TrafficWriter traffic,
+    TokenRegistry tokens,
+    IHostApplicationLifetime application,
     IOptions<ControlPlaneOptions> options,
-    TimeProvider time,
     ILogger<GatewaySyncApi> logger) : GatewaySync.GatewaySyncBase
 {
     private const int CatchUpBatch = 1000;
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />
     [Authorize(Policy = Roles.CanSync)]
     public override async Task Sync(
         IAsyncStreamReader<GatewayMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
     {
-        var hello = await ReadHelloAsync(requestStream, context.CancellationToken);
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
         var tokenName = context.GetHttpContext().User.Identity!.Name!;
-        var session = await registry.ConnectAsync(
-            hello.GatewayId, hello.Hostname, hello.Version, hello.AppliedRevision, hello.ElementCount, tokenName,
-            options.Value.StreamQueueCapacity, context.CancellationToken);
-        feed.Subscribe(session);
-        LogConnected(logger, hello.GatewayId, hello.Hostname, hello.AppliedRevision);
-        var lifetime = session.Lifetime.Token;
-        var reader = ReadAcksAsync(requestStream, session, lifetime);
+        var token = tokens.Named(tokenName)
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"token '{tokenName}' is no longer configured"));
+        var hello = await ReadHelloAsync(requestStream, context.CancellationToken);
+        var current = await store.GetRevisionAsync(context.CancellationToken);
+        var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, application.ApplicationStopping);
+        GatewaySession session;
         try
         {
-            await CatchUpAsync(session, hello.AppliedRevision, responseStream, lifetime);
-            while (await session.Reader.WaitToReadAsync(lifetime))
-            {
-                if (session.IsLagging)
-                {
-                    LogLagging(logger, session.GatewayId, session.SentRevision);
-                    await SendSnapshotAsync(session, responseStream, lifetime);
-                    continue;
-                }
-
-                if (!session.Reader.TryRead(out var item))
-                {
-                    continue;
-                }
-
-                if (item.Change is not { } change)
-                {
-                    await SendSnapshotAsync(session, responseStream, lifetime);
-                }
-                else if (change.Revision == session.SentRevision + 1)
-                {
-                    await SendDeltaAsync(session, change, responseStream, lifetime);
-                }
-                else if (change.Revision > session.SentRevision + 1)
-                {
-                    await CatchUpAsync(session, session.SentRevision, responseStream, lifetime);
-                }
-            }
+            session = await registry.ConnectAsync(hello, token, current, lifetime, context.CancellationToken);
         }
-        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        catch
         {
-            // The gateway went away, closed its side, or connected again elsewhere on this replica.
+            lifetime.Dispose();
+            LogRefused(logger, InputLimits.Quote(hello.GatewayId), tokenName);
+            throw;
         }
-        catch (IOException)
+
+        Task reader = Task.CompletedTask;
+        try
         {
-            // The connection broke while writing.
+            feed.Subscribe(session);
+            await context.WriteResponseHeadersAsync(new Metadata());
+            LogConnected(logger, session.GatewayId, hello.Hostname, hello.AppliedRevision);
+            reader = ReadGatewayMessagesAsync(requestStream, session, session.Lifetime.Token);
+            await ServeAsync(session, session.AckedRevision, new GatewayStreamWriter(responseStream, context, options.Value, session, logger));
         }
         finally
         {
@@ -88,59 +79,138 @@ public sealed partial class GatewaySyncApi(
             session.Lifetime.Dispose();
             LogDisconnected(logger, session.GatewayId, session.AckedRevision);
         }
+
+        if (session.Fault is { } fault)
+        {
+            throw fault;
+        }
+    }
+
+    private async Task ServeAsync(GatewaySession session, long fromRevision, GatewayStreamWriter stream)
+    {
+        var lifetime = session.Lifetime.Token;
+        try
+        {
+            await CatchUpAsync(session, fromRevision, stream, lifetime);
+            while (await session.Reader.WaitToReadAsync(lifetime))
+            {
+                if (session.IsLagging)
+                {
+                    LogLagging(logger, session.GatewayId, session.SentRevision);
+                    await SendSnapshotAsync(session, stream, lifetime);
+                    continue;
+                }
+
+                if (!session.Reader.TryRead(out var item))
+                {
+                    continue;
+                }
+
+                if (item.Change is not { } change)
+                {
+                    await SendSnapshotAsync(session, stream, lifetime);
+                }
+                else if (change.Revision == session.SentRevision + 1)
+                {
+                    await SendDeltaAsync(session, change, stream, lifetime);
+                }
+                else if (change.Revision > session.SentRevision + 1)
+                {
+                    await CatchUpAsync(session, session.SentRevision, stream, lifetime);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+            // The gateway went away, connected again, broke a rule or stalled; or the server stops.
+        }
+        catch (IOException)
+        {
+            // The connection broke while writing.
+        }
     }
 
     private static async Task<Hello> ReadHelloAsync(IAsyncStreamReader<GatewayMessage> requestStream, CancellationToken cancellationToken)
     {
-        if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.KindCase != GatewayMessage.KindOneofCase.Hello)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(HelloTimeout);
+        bool moved;
+        try
+        {
+            moved = await requestStream.MoveNext(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "no hello within 10 s of opening the sync stream"));
+        }
+
+        if (!moved || requestStream.Current.KindCase != GatewayMessage.KindOneofCase.Hello)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message of a sync stream must be hello"));
         }
 
         var hello = requestStream.Current.Hello;
-        if (string.IsNullOrWhiteSpace(hello.GatewayId) || hello.GatewayId.Length > 128)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "hello.gateway_id is required (1 to 128 characters)"));
-        }
-
-        if (hello.AppliedRevision < 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "hello.applied_revision must not be negative"));
-        }
-
+        SyncInput.CheckHello(hello);
         return hello;
     }
 
-    private async Task ReadAcksAsync(IAsyncStreamReader<GatewayMessage> requestStream, GatewaySession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads acks and traffic reports until the gateway closes its side (the stream stays open for sending),
+    /// the stream ends, or the gateway breaks a rule (the stream ends with the reason). Never throws.
+    /// </summary>
+    private async Task ReadGatewayMessagesAsync(IAsyncStreamReader<GatewayMessage> requestStream, GatewaySession session, CancellationToken cancellationToken)
     {
+        var storeFailing = false;
         try
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                switch (requestStream.Current.KindCase)
+                var message = requestStream.Current;
+                try
                 {
-                    case GatewayMessage.KindOneofCase.Ack:
-                        var ack = requestStream.Current.Ack;
-                        await registry.AcknowledgeAsync(session, ack.Revision, ack.ElementCount, cancellationToken);
-                        break;
-                    case GatewayMessage.KindOneofCase.Traffic:
-                        var (destinations, denied) = TrafficReports.Read(requestStream.Current.Traffic, time.GetUtcNow());
-                        await store.ReplaceTrafficAsync(session.GatewayId, requestStream.Current.Traffic.Time?.ToDateTimeOffset() ?? time.GetUtcNow(), destinations, denied, cancellationToken);
-                        break;
+                    switch (message.KindCase)
+                    {
+                        case GatewayMessage.KindOneofCase.Ack:
+                            SyncInput.CheckAck(message.Ack, session.OfferedRevision);
+                            await registry.AcknowledgeAsync(session, message.Ack.Revision, message.Ack.ElementCount, cancellationToken);
+                            break;
+                        case GatewayMessage.KindOneofCase.Traffic:
+                            // Reports beyond the rate the writer keeps up with wait here, so a flood is slowed by the
+                            // gateway's own flow control instead of costing this process unbounded parsing.
+                            await traffic.AdmitAsync(message.Traffic, cancellationToken);
+                            traffic.Submit(session.GatewayId, message.Traffic);
+                            break;
+                        case GatewayMessage.KindOneofCase.Hello:
+                            throw new RpcException(new Status(StatusCode.InvalidArgument, "hello may be sent only once, as the first message"));
+                    }
+
+                    storeFailing = false;
+                }
+                catch (Exception e) when (e is not (RpcException or OperationCanceledException))
+                {
+                    // The registry could not record an ack: the stream and the gateway's state are fine.
+                    if (!storeFailing)
+                    {
+                        LogAckNotRecorded(logger, session.GatewayId, e);
+                        storeFailing = true;
+                    }
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or RpcException or InvalidOperationException)
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
-            // The stream ended; the writer side ends too.
+            LogBrokeRule(logger, session.GatewayId, e.Status.Detail);
+            session.Fail(e);
         }
-        finally
+#pragma warning disable CA1031 // The reading side ends however it ends; the stream's finally must run.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            await session.Lifetime.CancelAsync();
+            // The stream ended or broke; the writer side ends with the call.
         }
     }
 
-    private async Task CatchUpAsync(GatewaySession session, long fromRevision, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(GatewaySession session, long fromRevision, GatewayStreamWriter stream, CancellationToken cancellationToken)
     {
         var current = await store.GetRevisionAsync(cancellationToken);
         if (fromRevision == current)
@@ -172,38 +242,36 @@ public sealed partial class GatewaySyncApi(
         }
     }
 
-    private async Task SendSnapshotAsync(GatewaySession session, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
+    private async Task SendSnapshotAsync(GatewaySession session, GatewayStreamWriter stream, CancellationToken cancellationToken)
     {
         session.BeginSnapshot();
-        var snapshot = await store.GetDesiredStateAsync(cancellationToken);
-        var partSize = options.Value.SnapshotPartSize;
-        var part = 0;
-        var offset = 0;
-        do
+        // The current revision or newer: streams that need a snapshot of the same revision share one read of it.
+        var snapshot = await snapshots.GetAsync(Math.Max(session.SentRevision, await store.GetRevisionAsync(cancellationToken)), cancellationToken);
+        session.Offer(snapshot.Revision);
+        foreach (var part in snapshot.Parts)
         {
-            var message = new Snapshot { Revision = snapshot.Revision, Part = part++ };
-            message.Destinations.AddRange(snapshot.Destinations.Skip(offset).Take(partSize).Select(d => d.ToProto()));
-            offset += partSize;
-            message.Last = offset >= snapshot.Destinations.Count;
-            await stream.WriteAsync(new ControlMessage { Snapshot = message }, cancellationToken);
+            await stream.WriteAsync(part, cancellationToken);
         }
-        while (offset < snapshot.Destinations.Count);
 
         session.SentRevision = snapshot.Revision;
-        LogSnapshot(logger, session.GatewayId, snapshot.Revision, snapshot.Destinations.Count);
+        LogSnapshot(logger, session.GatewayId, snapshot.Revision, snapshot.Count);
     }
 
-    private static async Task SendDeltaAsync(GatewaySession session, RevisionChange change, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
+    private static async Task SendDeltaAsync(GatewaySession session, RevisionChange change, GatewayStreamWriter stream, CancellationToken cancellationToken)
     {
         var delta = new Delta { Revision = change.Revision };
         delta.Add.AddRange(change.Added.Select(d => d.ToProto()));
         delta.Remove.AddRange(change.Removed.Select(d => d.ToProto()));
+        session.Offer(change.Revision);
         await stream.WriteAsync(new ControlMessage { Delta = delta }, cancellationToken);
         session.SentRevision = change.Revision;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {GatewayId} ({Hostname}) connected at applied revision {Revision}")]
     private static partial void LogConnected(ILogger logger, string gatewayId, string hostname, long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync stream of gateway {GatewayId} refused for token {TokenName}")]
+    private static partial void LogRefused(ILogger logger, string gatewayId, string tokenName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {GatewayId} disconnected; last acknowledged revision {Revision}")]
     private static partial void LogDisconnected(ILogger logger, string gatewayId, long revision);
@@ -213,4 +281,10 @@ public sealed partial class GatewaySyncApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent gateway {GatewayId} a snapshot of revision {Revision} with {Count} destinations")]
     private static partial void LogSnapshot(ILogger logger, string gatewayId, long revision, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId}'s stream is ended: {Reason}")]
+    private static partial void LogBrokeRule(ILogger logger, string gatewayId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The registry could not record an ack of gateway {GatewayId}; its stream goes on")]
+    private static partial void LogAckNotRecorded(ILogger logger, string gatewayId, Exception exception);
 }

@@ -8,4 +8,4 @@ namespace OutputGuard.ControlPlane.Traffic;
 /// <param name="Bytes">Bytes dropped.</param>
 /// <param name="LastSeen">When last seen.</param>
 /// <param name="Gateways">How many gateways saw it (1 in a report).</param>
-public sealed record DeniedTotals(string Address, int Protocol, int Port, long Packets, long Bytes, DateTimeOffset LastSeen, int Gateways);
+public sealed record DeniedTotals(string Address, int Protocol, int Port, ulong Packets, ulong Bytes, DateTimeOffset LastSeen, int Gateways);

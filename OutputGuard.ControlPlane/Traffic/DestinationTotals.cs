@@ -12,9 +12,9 @@ namespace OutputGuard.ControlPlane.Traffic;
 /// <param name="UpdatedAt">The newest report time among them.</param>
 public sealed record DestinationTotals(
     Destination Destination,
-    long OutputBytes,
-    long OutputPackets,
-    long InputBytes,
-    long InputPackets,
+    ulong OutputBytes,
+    ulong OutputPackets,
+    ulong InputBytes,
+    ulong InputPackets,
     int Gateways,
     DateTimeOffset UpdatedAt);

@@ -15,36 +15,40 @@ public static class TrafficReports
     public const int MaxDenied = 1_000;
 
     /// <summary>
-    /// The report's rows: malformed destinations are dropped, and past the caps the busiest rows are
-    /// kept, so a misbehaving gateway cannot grow the store without bound.
+    /// The report's rows, stamped with <paramref name="receivedAt"/> (the server's clock, not the gateway's):
+    /// malformed destinations are dropped, a destination reported twice counts once, and past the caps the
+    /// busiest rows are kept, so a misbehaving gateway cannot grow the store without bound.
     /// </summary>
-    public static (List<DestinationTotals> Destinations, List<DeniedTotals> Denied) Read(V1.TrafficReport report, DateTimeOffset now)
+    public static (List<DestinationTotals> Destinations, List<DeniedTotals> Denied) Read(V1.TrafficReport report, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var time = report.Time?.ToDateTimeOffset() ?? now;
         var destinations = report.Destinations
             .Select(d => TryDestination(d.Destination, out var destination)
-                ? new DestinationTotals(destination, Clamp(d.OutputBytes), Clamp(d.OutputPackets), Clamp(d.InputBytes), Clamp(d.InputPackets), 1, time)
+                ? new DestinationTotals(destination, d.OutputBytes, d.OutputPackets, d.InputBytes, d.InputPackets, 1, receivedAt)
                 : null)
             .OfType<DestinationTotals>()
-            .OrderByDescending(d => d.InputBytes + d.OutputBytes)
+            .DistinctBy(d => d.Destination)
+            .OrderByDescending(d => (UInt128)d.InputBytes + d.OutputBytes)
             .Take(MaxDestinations)
             .ToList();
         var denied = report.Denied
-            .Where(d => IpPrefix.TryParse(d.Address, out var p, out _) && p.IsHost && d.Protocol <= 255 && d.Port <= 65535)
+            .Where(d => d.Address.Length <= 64 && IpPrefix.TryParse(d.Address, out var p, out _) && p.IsHost && d.Protocol <= 255 && d.Port <= 65535)
             .Select(d => new DeniedTotals(
-                IpPrefix.Parse(d.Address).Address.ToString(), (int)d.Protocol, (int)d.Port, Clamp(d.Packets), Clamp(d.Bytes),
-                d.LastSeen?.ToDateTimeOffset() ?? time, 1))
+                IpPrefix.Parse(d.Address).Address.ToString(), (int)d.Protocol, (int)d.Port, d.Packets, d.Bytes,
+                Earliest(d.LastSeen?.ToDateTimeOffset() ?? receivedAt, receivedAt), 1))
+            .DistinctBy(d => (d.Address, d.Protocol, d.Port))
             .OrderByDescending(d => d.Packets)
             .Take(MaxDenied)
             .ToList();
         return (destinations, denied);
     }
 
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
     private static bool TryDestination(V1.Destination? d, out Destination destination)
     {
         destination = default;
-        if (d is null || !IpPrefix.TryParse(d.Prefix, out var prefix, out _))
+        if (d is null || d.Prefix.Length > 64 || !IpPrefix.TryParse(d.Prefix, out var prefix, out _))
         {
             return false;
         }
@@ -63,6 +67,4 @@ public static class TrafficReports
         destination = new Destination(prefix, new PortRule((L4Protocol)(int)d.Protocol, (int)d.PortFrom, (int)d.PortTo));
         return true;
     }
-
-    private static long Clamp(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 }

@@ -40,7 +40,7 @@ internal sealed class BenchProcesses : IAsyncDisposable
             treat_as_public: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "2001:db8::/32"]
             tokens:
               - {"{"} name: admin, role: admin, secret: "{AdminToken}" {"}"}
-              - {"{"} name: gw, role: gateway, secret: "{GatewayToken}" {"}"}
+              - {"{"} name: gw, role: gateway, secret: "{GatewayToken}", gateway_ids: ["*"] {"}"}
             """);
         _controlPlane = await StartAsync("dotnet", [Dll("ControlPlaneDll"), "--config", Path.Combine(_dir, "config.yaml")], "ready; http");
         var uri = new Uri($"http://{_lab.RootAddress}:{port}");

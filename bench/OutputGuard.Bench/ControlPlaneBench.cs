@@ -37,7 +37,7 @@ public sealed class ControlPlaneBench(string backend, Action<ControlPlaneOptions
                 Tokens =
                 [
                     new TokenOptions { Name = "bench", Role = "editor", Secret = Editor },
-                    new TokenOptions { Name = "gw", Role = "gateway", Secret = Gateway },
+                    new TokenOptions { Name = "gw", Role = "gateway", Secret = Gateway, GatewayIds = ["bench-*"] },
                 ],
                 ChangePollIntervalMs = 250,
             };

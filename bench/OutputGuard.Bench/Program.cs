@@ -1,10 +1,18 @@
 // OutputGuard benchmarks: a small harness that prints tables with ratios against a baseline
 // measured in the same run. MariaDB: set OUTPUTGUARD_TEST_MYSQL (a server connection string; a
 // database og_bench_<random> is created and dropped), else only SQLite is measured.
-//   dotnet run -- [control-plane|resolver] [ADDS [REVISIONS]] [--domains N]   (default: both tables)
+//   dotnet run -- [control-plane|resolver] [ADDS [REVISIONS]] [--domains N]   (default: all four tables)
+//   dotnet run -- streams [--destinations N] [--streams 0,100,1000]           (RSS of non-reading sync streams)
+//   dotnet run -- floods [--gateways N] [--seconds S]                          (CreateEntry latency under report floods)
 using System.Globalization;
 using MySqlConnector;
 using OutputGuard.Bench;
+
+if (args.FirstOrDefault() is "streams" or "floods")
+{
+    await HostileLoadTables.RunAsync(args);
+    return;
+}
 
 var only = args.FirstOrDefault(a => a is "control-plane" or "resolver");
 var domainsAt = Array.IndexOf(args, "--domains");
@@ -19,6 +27,12 @@ if (only != "resolver")
 if (only != "control-plane")
 {
     await ResolverTable.RunAsync(domains);
+}
+
+if (only is null)
+{
+    await HostileLoadTables.RunAsync(["streams"]);
+    await HostileLoadTables.RunAsync(["floods"]);
 }
 
 static async Task ControlPlaneTable(int adds, int revisions)
@@ -60,15 +74,11 @@ static async Task ControlPlaneTable(int adds, int revisions)
         Console.Error.WriteLine("OUTPUTGUARD_TEST_MYSQL is not set: MariaDB is not measured.");
     }
 
-    string[] header = ["backend", "measure", "value", "ratio to baseline"];
-    var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-    Console.WriteLine($"OutputGuard control plane, {adds} adds, {revisions} fan-out revisions, {Environment.ProcessorCount} cores, {RuntimeInformationText()}");
-    Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
-    Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-    foreach (var row in rows)
-    {
-        Console.WriteLine(string.Join(" | ", row.Select((c, i) => i >= 2 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))));
-    }
+    Table.Print(
+        $"OutputGuard control plane, {adds} adds, {revisions} fan-out revisions, {Environment.ProcessorCount} cores, {RuntimeInformationText()}",
+        ["backend", "measure", "value", "ratio to baseline"],
+        rows,
+        textColumns: 2);
 }
 
 static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;

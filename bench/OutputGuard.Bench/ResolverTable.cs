@@ -39,16 +39,11 @@ public static class ResolverTable
             }
         }
 
-        string[] header = ["backend", "measure", "queries/s", "wall s", "CPU s", "alloc MB", "heap MB", "time vs baseline"];
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        Console.WriteLine();
-        Console.WriteLine($"OutputGuard resolver, {domains} domains (A + AAAA each) against a local dnsmasq, {Concurrency} lookups in flight, {Environment.ProcessorCount} cores");
-        Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
-        Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-        {
-            Console.WriteLine(string.Join(" | ", row.Select((c, i) => i >= 2 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))));
-        }
+        Table.Print(
+            $"OutputGuard resolver, {domains} domains (A + AAAA each) against a local dnsmasq, {Concurrency} lookups in flight, {Environment.ProcessorCount} cores",
+            ["backend", "measure", "queries/s", "wall s", "CPU s", "alloc MB", "heap MB", "time vs baseline"],
+            rows,
+            textColumns: 2);
     }
 
     private static async Task Execute(string server, string sql)

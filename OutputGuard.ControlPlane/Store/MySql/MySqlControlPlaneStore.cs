@@ -69,6 +69,13 @@ public sealed class MySqlControlPlaneStore : SqlControlPlaneStore
         "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) ENGINE = InnoDB";
 
     /// <inheritdoc />
+    protected override bool RowsInOneStatement => true;
+
+    /// <inheritdoc />
+    protected override string Upsert(string key, params string[] columns) =>
+        $"ON DUPLICATE KEY UPDATE {string.Join(", ", columns.Select(c => $"{c} = VALUES({c})"))}";
+
+    /// <inheritdoc />
     protected override DbConnection CreateConnection() => new MySqlConnection(_connectionString);
 
     /// <inheritdoc />

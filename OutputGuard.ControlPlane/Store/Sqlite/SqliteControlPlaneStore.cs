@@ -23,8 +23,8 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
         : base(timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        Directory.CreateDirectory(dataDirectory);
         DatabasePath = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+        CreatePrivately(dataDirectory, DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -34,14 +34,64 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
         }.ToString();
     }
 
+    /// <summary>Only the owner may read the store: files 0600, a data directory created here 0700.</summary>
+    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The mode of a data directory this store creates.</summary>
+    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
 
     /// <inheritdoc />
     public override string Backend => "sqlite";
 
+    /// <summary>
+    /// Creates the data directory (0700) and the database file (0600) before SQLite opens it, so the store is never
+    /// readable by others, not even for a moment; SQLite gives its -wal and -shm files the database file's mode.
+    /// Files of an existing store that others could read are made private.
+    /// </summary>
+    private static void CreatePrivately(string dataDirectory, string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+            return;
+        }
+
+        if (!Directory.Exists(dataDirectory))
+        {
+            Directory.CreateDirectory(dataDirectory, PrivateDirectory);
+        }
+
+        try
+        {
+            using var created = new FileStream(databasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = PrivateFile,
+            });
+        }
+        catch (IOException) when (File.Exists(databasePath))
+        {
+            // The store exists already (or another process created it just now).
+        }
+
+        foreach (var path in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~PrivateFile) != 0)
+            {
+                File.SetUnixFileMode(path, PrivateFile);
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override string MigrationDialect => "sqlite";
+
+    /// <inheritdoc />
+    protected override bool WritersTakeTurns => true;
 
     /// <inheritdoc />
     protected override string LockStateSql =>
@@ -70,12 +120,19 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)";
 
     /// <inheritdoc />
-    protected override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+    protected override string Upsert(string key, params string[] columns) =>
+        $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))}";
 
     /// <inheritdoc />
-    protected override async Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    protected override DbConnection CreateConnection() => new InterruptibleConnection(_connectionString);
+
+    /// <inheritdoc />
+    protected override async Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(Command(
             "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;", null, null, cancellationToken));
+        ((InterruptibleConnection)connection).InterruptOn(cancellationToken);
+    }
 
     /// <inheritdoc />
     protected override async Task BeforeMigrationsAsync(DbConnection connection, CancellationToken cancellationToken) =>
@@ -88,4 +145,41 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
     /// <inheritdoc />
     protected override ValueTask<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
+    /// <summary>
+    /// A connection whose running statement is interrupted (sqlite3_interrupt) when the caller's token is cancelled:
+    /// SqliteCommand ignores cancellation once a statement runs, so a long scan would outlive the call. The
+    /// registration ends before the connection goes back to the pool, so it can never interrupt another caller.
+    /// </summary>
+    private sealed class InterruptibleConnection(string connectionString) : SqliteConnection(connectionString)
+    {
+        private CancellationTokenRegistration _interrupt;
+
+        public void InterruptOn(CancellationToken cancellationToken) =>
+            _interrupt = cancellationToken.Register(
+                static c =>
+                {
+                    if (((SqliteConnection)c!).Handle is { } handle)
+                    {
+                        SQLitePCL.raw.sqlite3_interrupt(handle);
+                    }
+                },
+                this);
+
+        public override async ValueTask DisposeAsync()
+        {
+            await _interrupt.DisposeAsync();
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _interrupt.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -38,7 +38,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
             change_poll_interval_ms: 100
             tokens:
               - {"{"} name: admin, role: admin, secret: "{AdminToken}" {"}"}
-              - {"{"} name: gw, role: gateway, secret: "{GatewayToken}" {"}"}
+              - {"{"} name: gw, role: gateway, secret: "{GatewayToken}", gateway_ids: ["og-gg-*"] {"}"}
             {extraYaml}
             """);
     }

@@ -36,6 +36,10 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     /// <summary>Starts the program with <paramref name="args"/>; waits until it printed its ready line.</summary>
     public static Task<ControlPlaneProcess> StartAsync(params string[] args) => StartInAsync(null, null, args);
 
+    /// <summary>Starts the program with <paramref name="args"/> and the variables of <paramref name="environment"/>; waits until it is ready.</summary>
+    public static Task<ControlPlaneProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartInAsync(null, environment, args);
+
     /// <summary>Like <see cref="StartAsync"/>, in <paramref name="workingDirectory"/> with the <c>OUTPUTGUARD_*</c> variables of <paramref name="environment"/>.</summary>
     public static async Task<ControlPlaneProcess> StartInAsync(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
@@ -92,6 +96,32 @@ public sealed partial class ControlPlaneProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    /// <summary>The process's CPU time so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>The process's resident memory in MB (VmRSS).</summary>
+    public double ResidentMegabytes() =>
+        long.Parse(
+            File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+
+    /// <summary>The resident memory once three readings a second apart agree within 1 MB (at most 20 readings).</summary>
+    public async Task<double> SettledResidentMegabytesAsync()
+    {
+        var readings = new List<double> { ResidentMegabytes() };
+        while (readings.Count < 20 && (readings.Count < 3 || readings.TakeLast(3).Max() - readings.TakeLast(3).Min() >= 1))
+        {
+            await Task.Delay(1000);
+            readings.Add(ResidentMegabytes());
+        }
+
+        return readings[^1];
     }
 
     private static Process Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)

@@ -38,8 +38,18 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
     public IControlPlaneStore Store => App.Services.GetRequiredService<IControlPlaneStore>();
 
+    /// <summary>Starts a server on <paramref name="backend"/> ("sqlite", or "mariadb": a new database of <paramref name="mariaDb"/>).</summary>
+    public static async Task<ControlPlaneServer> StartOnAsync(string backend, MariaDbDatabase mariaDb, Action<ControlPlaneOptions>? configure = null) =>
+        backend switch
+        {
+            "sqlite" => await StartAsync(configure),
+            "mariadb" => await StartAsync(configure, mysqlConnectionString: await mariaDb.CreateDatabaseAsync()),
+            _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "sqlite or mariadb"),
+        };
+
     /// <summary>Starts a server on SQLite (no <paramref name="mysql"/>) or on a MariaDB database.</summary>
-    public static async Task<ControlPlaneServer> StartAsync(Action<ControlPlaneOptions>? configure = null, MariaDbDatabase? mysql = null)
+    public static async Task<ControlPlaneServer> StartAsync(
+        Action<ControlPlaneOptions>? configure = null, MariaDbDatabase? mysql = null, string? mysqlConnectionString = null)
     {
         string? dataDir = null;
         var options = new ControlPlaneOptions
@@ -50,7 +60,11 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             TreatAsPublic = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"],
             ChangePollIntervalMs = 100,
         };
-        if (mysql is null)
+        if (mysqlConnectionString is not null)
+        {
+            MariaDbOptions.ApplyTo(mysqlConnectionString, options);
+        }
+        else if (mysql is null)
         {
             dataDir = Directory.CreateTempSubdirectory("og-cp-").FullName;
             options.DataDir = dataDir;
@@ -70,21 +84,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <summary>A gRPC channel that sends <paramref name="token"/> (none when null) with every call.</summary>
     public GrpcChannel Channel(string? token)
     {
-        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            if (token is not null)
-            {
-                metadata.Add("authorization", $"Bearer {token}");
-            }
-
-            return Task.CompletedTask;
-        });
-        var channel = GrpcChannel.ForAddress(GrpcUri, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
-            UnsafeUseInsecureChannelCallCredentials = true,
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
-        });
+        var channel = TestChannels.WithToken(GrpcUri, token);
         _channels.Add(channel);
         return channel;
     }

@@ -7,4 +7,7 @@ public static class MariaDbOptions
 {
     public static void ApplyTo(this MariaDbDatabase database, ControlPlaneOptions options) =>
         PrivateMariaDb.Apply(options, database.ConnectionString);
+
+    public static void ApplyTo(string connectionString, ControlPlaneOptions options) =>
+        PrivateMariaDb.Apply(options, connectionString);
 }

@@ -10,20 +10,31 @@ public sealed class SyncClient : IAsyncDisposable
 {
     private readonly AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> _call;
     private readonly Channel<ControlMessage> _received = System.Threading.Channels.Channel.CreateUnbounded<ControlMessage>();
+    private readonly TaskCompletionSource<RpcException?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task? _pump;
 
     private SyncClient(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call) => _call = call;
 
+    /// <summary>How the stream ended: the status the server sent (null when it ended OK); waits for the end.</summary>
+    public Task<RpcException?> Ended => _ended.Task;
+
+    /// <summary>Whether the stream has ended.</summary>
+    public bool HasEnded => _ended.Task.IsCompleted;
+
+    /// <summary>The response headers (they arrive before any message).</summary>
+    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
+
     /// <summary>Opens a stream and sends Hello; with <paramref name="read"/> false nothing is read until <see cref="StartReading"/>.</summary>
-    public static async Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true)
+    public static Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true) =>
+        ConnectAsync(channel, new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision }, read);
+
+    /// <summary>Opens a stream and sends <paramref name="hello"/>.</summary>
+    public static async Task<SyncClient> ConnectAsync(GrpcChannel channel, Hello hello, bool read = true)
     {
         var call = new GatewaySync.GatewaySyncClient(channel).Sync();
         var client = new SyncClient(call);
-        await call.RequestStream.WriteAsync(new GatewayMessage
-        {
-            Hello = new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision },
-        });
+        await call.RequestStream.WriteAsync(new GatewayMessage { Hello = hello });
         if (read)
         {
             client.StartReading();
@@ -41,9 +52,16 @@ public sealed class SyncClient : IAsyncDisposable
             {
                 await _received.Writer.WriteAsync(message);
             }
+
+            _ended.TrySetResult(null);
         }
-        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        catch (RpcException e)
         {
+            _ended.TrySetResult(e);
+        }
+        catch (OperationCanceledException)
+        {
+            _ended.TrySetResult(new RpcException(new Status(StatusCode.Cancelled, "cancelled by the test")));
         }
         finally
         {
@@ -62,6 +80,10 @@ public sealed class SyncClient : IAsyncDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException("no message from the control plane within the deadline");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"the stream ended: {(await Ended)?.Status.ToString() ?? "OK"}");
         }
     }
 
@@ -92,6 +114,16 @@ public sealed class SyncClient : IAsyncDisposable
     /// <summary>Sends a traffic report.</summary>
     public Task ReportAsync(TrafficReport report) =>
         _call.RequestStream.WriteAsync(new GatewayMessage { Traffic = report });
+
+    /// <summary>Closes the sending side (as grpcurl does after its one message); the stream stays open for receiving.</summary>
+    public Task CompleteSendingAsync() => _call.RequestStream.CompleteAsync();
+
+    /// <summary>The status the stream ended with, waiting at most <paramref name="timeout"/>.</summary>
+    public async Task<RpcException?> EndedWithin(TimeSpan timeout)
+    {
+        StartReading();
+        return await Ended.WaitAsync(timeout);
+    }
 
     public async ValueTask DisposeAsync()
     {

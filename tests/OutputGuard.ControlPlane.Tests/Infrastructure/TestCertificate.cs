@@ -21,6 +21,12 @@ public sealed class TestCertificate : IDisposable
         KeyFile = Path.Combine(_dir, "key.pem");
         File.WriteAllText(CertificateFile, Certificate.ExportCertificatePem());
         File.WriteAllText(KeyFile, key.ExportPkcs8PrivateKeyPem());
+
+        // The control plane refuses a key that group or others can read.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public X509Certificate2 Certificate { get; }

@@ -16,6 +16,6 @@ public static class TestTokens
         // The editor is configured by hash, as production does.
         new() { Name = "ops-editor", Role = "editor", Sha256 = ControlPlaneConfiguration.Sha256Hex(Editor) },
         new() { Name = "ops-viewer", Role = "viewer", Secret = Viewer },
-        new() { Name = "gw", Role = "gateway", Secret = Gateway },
+        new() { Name = "gw", Role = "gateway", Secret = Gateway, GatewayIds = ["gw-*"] },
     ];
 }

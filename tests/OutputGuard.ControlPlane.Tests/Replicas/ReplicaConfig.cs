@@ -30,7 +30,7 @@ public static class ReplicaConfig
             treat_as_public: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32]
             tokens:
               - {"{"} name: ops-editor, role: editor, secret: "{TestTokens.Editor}" {"}"}
-              - {"{"} name: gw, role: gateway, secret: "{TestTokens.Gateway}" {"}"}
+              - {"{"} name: gw, role: gateway, secret: "{TestTokens.Gateway}", gateway_ids: ["gw-*"] {"}"}
 
             """);
         var path = Path.Combine(directory, name + ".yaml");

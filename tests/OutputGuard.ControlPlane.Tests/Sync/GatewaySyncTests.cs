@@ -125,19 +125,7 @@ public sealed class GatewaySyncTests : IAsyncLifetime
     public async Task Client_that_never_reads_keeps_a_bounded_queue_and_is_caught_up_by_a_snapshot()
     {
         // A small HTTP/2 window so that the server's writes block once the client stops reading.
-        var handler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = 65_535 };
-        var token = TestTokens.Gateway;
-        using var channel = GrpcChannel.ForAddress(_server.GrpcUri, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            MaxReceiveMessageSize = 64 * 1024 * 1024,
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, m) =>
-            {
-                m.Add("authorization", $"Bearer {token}");
-                return Task.CompletedTask;
-            })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        using var channel = TestChannels.WithToken(_server.GrpcUri, TestTokens.Gateway, new SocketsHttpHandler { InitialHttp2StreamWindowSize = 65_535 });
         var gateways = new GatewayService.GatewayServiceClient(_server.Channel(TestTokens.Viewer));
         await using var stalled = await SyncClient.ConnectAsync(channel, "gw-stalled", appliedRevision: 0, read: false);
         await Eventually.True(
