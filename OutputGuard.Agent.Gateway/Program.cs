@@ -81,6 +81,7 @@ builder.Services.AddSingleton<AgentState>();
 builder.Services.AddSingleton<GatewayStatus>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<SyncClient>();
+builder.Services.AddHostedService<DriftRepair>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddMeter(GatewayMetrics.MeterName)
     // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would
@@ -108,27 +109,11 @@ var enforcer = app.Services.GetRequiredService<AllowListEnforcer>();
 enforcer.Start();
 var state = app.Services.GetRequiredService<AgentState>();
 var status = app.Services.GetRequiredService<GatewayStatus>();
-var stateFile = new StateFile(options.StateFile);
-try
-{
-    if (stateFile.Read() is { } saved)
-    {
-        Log.StateLoaded(logger, saved.Revision, saved.Count, stateFile.Path);
-        enforcer.Apply(saved);
-        state.List = saved;
-        status.SetRevision(saved.Revision);
-    }
-}
-catch (InvalidDataException ex)
-{
-    Console.Error.WriteLine($"outputguard-gateway: --state-file: {ex.Message} (move it away to start from the control plane's snapshot)");
-    return 4;
-}
-
+SavedState.Restore(new StateFile(options.StateFile), enforcer, state, status, logger);
 status.Elements = enforcer.ElementCount;
 _ = app.Services.GetRequiredService<GatewayMetrics>();
 app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapGet("/healthz", () => Results.Text($"revision {status.Revision} state {status.State}\n"));
+app.MapGet("/healthz", () => GatewayHealth.Answer(status));
 await app.StartAsync();
 Log.MetricsListening(logger, options.MetricsAddress);
 Console.WriteLine($"ready; metrics {options.MetricsAddress} revision {status.Revision}");

@@ -26,6 +26,7 @@ public static class GatewayArguments
         ["report-interval-ms"] = nameof(GatewayOptions.ReportIntervalMs),
         ["denied-metrics-limit"] = nameof(GatewayOptions.DeniedMetricsLimit),
         ["max-destination-series"] = nameof(GatewayOptions.MaxDestinationSeries),
+        ["drift-verify-interval-ms"] = nameof(GatewayOptions.DriftVerifyIntervalMs),
     };
 
     private static readonly HashSet<string> Booleans = ["observe", "cleanup"];

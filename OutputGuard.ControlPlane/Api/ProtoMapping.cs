@@ -84,6 +84,8 @@ public static class ProtoMapping
             Undeletable = e.Undeletable,
             CreateUser = e.CreatedBy,
             CreateTime = Timestamp.FromDateTimeOffset(e.CreatedAt),
+            State = e.SuppressedBy is null ? V1.EntryState.Active : V1.EntryState.SuppressedInternal,
+            SuppressedBy = e.SuppressedBy ?? string.Empty,
         };
         proto.Ports.AddRange(e.Ports.Select(p => p.ToString()));
         return proto;
@@ -136,6 +138,7 @@ public static class ProtoMapping
         Replica = view.Record.Replica,
         QueuedMessages = view.Queued,
         SnapshotsSent = view.SnapshotsSent,
+        StoreId = view.Record.StoreId,
     };
 
     /// <summary>An audit event as the API shows it.</summary>

@@ -24,7 +24,7 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time)
     /// <summary>Registers a new stream; ends an older stream of the same gateway on this replica.</summary>
     public async Task<GatewaySession> ConnectAsync(
         string gatewayId, string hostname, string version, long appliedRevision, long elementCount, string tokenName,
-        int queueCapacity, CancellationToken streamToken)
+        string storeId, int queueCapacity, CancellationToken streamToken)
     {
         var session = new GatewaySession(gatewayId, tokenName, queueCapacity, CancellationTokenSource.CreateLinkedTokenSource(streamToken))
         {
@@ -36,7 +36,7 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time)
         }
 
         _sessions[gatewayId] = session;
-        session.Row = new GatewayRecord(gatewayId, hostname, version, appliedRevision, time.GetUtcNow(), true, elementCount, tokenName, ReplicaName);
+        session.Row = new GatewayRecord(gatewayId, hostname, version, appliedRevision, time.GetUtcNow(), true, elementCount, tokenName, ReplicaName, storeId);
         await store.UpsertGatewayAsync(session.Row, streamToken);
         return session;
     }
@@ -45,7 +45,12 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time)
     public async Task AcknowledgeAsync(GatewaySession session, long revision, long elementCount, CancellationToken cancellationToken)
     {
         session.AckedRevision = revision;
-        session.Row = session.Row! with { AppliedRevision = revision, ElementCount = elementCount, LastSeen = time.GetUtcNow(), Connected = true };
+        // Whatever it acknowledges was sent from this store (another store's gateway gets a snapshot first).
+        session.Row = session.Row! with
+        {
+            AppliedRevision = revision, ElementCount = elementCount, LastSeen = time.GetUtcNow(), Connected = true,
+            StoreId = session.StoreId.Length > 0 ? session.StoreId : session.Row.StoreId,
+        };
         await store.UpsertGatewayAsync(session.Row, cancellationToken);
     }
 

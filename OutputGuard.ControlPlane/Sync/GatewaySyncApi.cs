@@ -33,16 +33,30 @@ public sealed partial class GatewaySyncApi(
     {
         var hello = await ReadHelloAsync(requestStream, context.CancellationToken);
         var tokenName = context.GetHttpContext().User.Identity!.Name!;
+        var storeId = await store.GetStoreIdAsync(context.CancellationToken);
         var session = await registry.ConnectAsync(
             hello.GatewayId, hello.Hostname, hello.Version, hello.AppliedRevision, hello.ElementCount, tokenName,
-            options.Value.StreamQueueCapacity, context.CancellationToken);
+            hello.StoreId, options.Value.StreamQueueCapacity, context.CancellationToken);
+        session.StoreId = storeId;
         feed.Subscribe(session);
+
+        // The Hello is accepted: say so now, not with the first message (a gateway at the current revision gets none).
+        await context.WriteResponseHeadersAsync(new Metadata());
         LogConnected(logger, hello.GatewayId, hello.Hostname, hello.AppliedRevision);
         var lifetime = session.Lifetime.Token;
         var reader = ReadAcksAsync(requestStream, session, lifetime);
         try
         {
-            await CatchUpAsync(session, hello.AppliedRevision, responseStream, lifetime);
+            if (hello.StoreId != storeId)
+            {
+                // Its state came from another store (or it cannot say): its revisions mean nothing here.
+                LogOtherStore(logger, hello.GatewayId, hello.StoreId, storeId);
+                await SendSnapshotAsync(session, responseStream, lifetime);
+            }
+            else
+            {
+                await CatchUpAsync(session, hello.AppliedRevision, responseStream, lifetime);
+            }
             while (await session.Reader.WaitToReadAsync(lifetime))
             {
                 if (session.IsLagging)
@@ -103,6 +117,11 @@ public sealed partial class GatewaySyncApi(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "hello.gateway_id is required (1 to 128 characters)"));
         }
 
+        if (hello.StoreId.Length > 64)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "hello.store_id is at most 64 characters"));
+        }
+
         if (hello.AppliedRevision < 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "hello.applied_revision must not be negative"));
@@ -122,6 +141,10 @@ public sealed partial class GatewaySyncApi(
                     case GatewayMessage.KindOneofCase.Ack:
                         var ack = requestStream.Current.Ack;
                         await registry.AcknowledgeAsync(session, ack.Revision, ack.ElementCount, cancellationToken);
+                        break;
+                    case GatewayMessage.KindOneofCase.Refused:
+                        var refused = requestStream.Current.Refused;
+                        LogRefused(logger, session.GatewayId, refused.Total, refused.Revision, refused.Destinations.FirstOrDefault()?.Reason ?? string.Empty);
                         break;
                     case GatewayMessage.KindOneofCase.Traffic:
                         var (destinations, denied) = TrafficReports.Read(requestStream.Current.Traffic, time.GetUtcNow());
@@ -176,12 +199,13 @@ public sealed partial class GatewaySyncApi(
     {
         session.BeginSnapshot();
         var snapshot = await store.GetDesiredStateAsync(cancellationToken);
+        var storeId = await store.GetStoreIdAsync(cancellationToken);
         var partSize = options.Value.SnapshotPartSize;
         var part = 0;
         var offset = 0;
         do
         {
-            var message = new Snapshot { Revision = snapshot.Revision, Part = part++ };
+            var message = new Snapshot { Revision = snapshot.Revision, Part = part++, StoreId = storeId };
             message.Destinations.AddRange(snapshot.Destinations.Skip(offset).Take(partSize).Select(d => d.ToProto()));
             offset += partSize;
             message.Last = offset >= snapshot.Destinations.Count;
@@ -210,6 +234,12 @@ public sealed partial class GatewaySyncApi(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId} fell behind at revision {Revision}: its queue was full; it gets a snapshot")]
     private static partial void LogLagging(ILogger logger, string gatewayId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {GatewayId} holds state of store '{TheirStore}', not of this store '{OurStore}'; it gets a snapshot")]
+    private static partial void LogOtherStore(ILogger logger, string gatewayId, string theirStore, string ourStore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId} refused {Count} malformed destination(s) of revision {Revision}, e.g.: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string gatewayId, int count, long revision, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent gateway {GatewayId} a snapshot of revision {Revision} with {Count} destinations")]
     private static partial void LogSnapshot(ILogger logger, string gatewayId, long revision, int count);

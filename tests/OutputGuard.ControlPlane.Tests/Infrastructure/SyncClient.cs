@@ -15,14 +15,17 @@ public sealed class SyncClient : IAsyncDisposable
 
     private SyncClient(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call) => _call = call;
 
-    /// <summary>Opens a stream and sends Hello; with <paramref name="read"/> false nothing is read until <see cref="StartReading"/>.</summary>
-    public static async Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true)
+    /// <summary>
+    /// Opens a stream and sends Hello; with <paramref name="read"/> false nothing is read until <see cref="StartReading"/>.
+    /// A Hello whose <paramref name="storeId"/> is not the server's store id gets a snapshot whatever its revision.
+    /// </summary>
+    public static async Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true, string storeId = "")
     {
         var call = new GatewaySync.GatewaySyncClient(channel).Sync();
         var client = new SyncClient(call);
         await call.RequestStream.WriteAsync(new GatewayMessage
         {
-            Hello = new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision },
+            Hello = new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision, StoreId = storeId },
         });
         if (read)
         {
