@@ -11,11 +11,23 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Adopted the table inet {Table}: {Elements} allow entries in the kernel")]
     public static partial void TableAdopted(ILogger logger, string table, int elements);
 
-    [LoggerMessage(3, LogLevel.Warning, "Replaced the rules of the table ({Old} rules found, {New} written)")]
-    public static partial void RulesReplaced(ILogger logger, int old, int @new);
+    [LoggerMessage(3, LogLevel.Warning, "Adopted the table with changes: {Findings}")]
+    public static partial void TableAdjusted(ILogger logger, string findings);
 
     [LoggerMessage(4, LogLevel.Warning, "The kernel refused a change ({Error}); reading the sets again and retrying")]
     public static partial void ApplyRetry(ILogger logger, string error);
+
+    [LoggerMessage(5, LogLevel.Warning, "Drift repaired in the table inet outputguard: {Findings}")]
+    public static partial void DriftRepaired(ILogger logger, string findings);
+
+    [LoggerMessage(7, LogLevel.Warning, "The table inet outputguard was changed by someone else; repaired in one batch within {Milliseconds} ms: {Findings}")]
+    public static partial void DriftFound(ILogger logger, string findings, double milliseconds);
+
+    [LoggerMessage(8, LogLevel.Error, "The table inet outputguard could not be verified or repaired ({Error}); retrying")]
+    public static partial void RepairFailed(ILogger logger, string error);
+
+    [LoggerMessage(9, LogLevel.Warning, "Set {Set} holds {Count} elements, more than the {Limit} read whole to verify it; its changes are checked by their events")]
+    public static partial void SetTooLargeToRead(ILogger logger, string set, int count, int limit);
 
     [LoggerMessage(6, LogLevel.Warning, "Skipped {Destination}: it is internal ({Range}) and is never allowed")]
     public static partial void InternalSkipped(ILogger logger, string destination, string range);
@@ -28,6 +40,18 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Applied revision {Revision} ({Kind}): +{Added} -{Removed}, {Elements} entries, {Milliseconds} ms")]
     public static partial void Applied(ILogger logger, long revision, string kind, int added, int removed, int elements, double milliseconds);
+
+    [LoggerMessage(18, LogLevel.Error, "The control plane {Address} rejected the sync stream ({Status}: {Detail}); retrying in {Delay} ms")]
+    public static partial void StreamRejected(ILogger logger, string address, string status, string detail, long delay);
+
+    [LoggerMessage(19, LogLevel.Warning, "Refused a destination of revision {Revision}: prefix '{Prefix}' protocol {Protocol} ports {PortFrom}-{PortTo}: {Reason}; it is not applied")]
+    public static partial void DestinationRefused(ILogger logger, long revision, string prefix, int protocol, uint portFrom, uint portTo, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "Refused {Count} more malformed destinations of revision {Revision}")]
+    public static partial void MoreRefused(ILogger logger, long revision, int count);
+
+    [LoggerMessage(21, LogLevel.Error, "The state file was not used: {Reason} The kernel table is kept as it is (forward policy drop) until the control plane sends a snapshot.")]
+    public static partial void StateRefused(ILogger logger, string reason);
 
     [LoggerMessage(13, LogLevel.Information, "Enforcing the saved state of revision {Revision} ({Count} destinations) from {Path}")]
     public static partial void StateLoaded(ILogger logger, long revision, int count, string path);

@@ -79,6 +79,7 @@ builder.Services.AddSingleton<AgentState>();
 builder.Services.AddSingleton<GatewayStatus>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<SyncClient>();
+builder.Services.AddHostedService<DriftRepair>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddMeter(GatewayMetrics.MeterName)
     // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would
@@ -106,13 +107,7 @@ try
     // Every check passed and the lock is ours: the table (forward policy drop) exists, then the saved state is enforced.
     var enforcer = app.Services.GetRequiredService<AllowListEnforcer>();
     enforcer.Start();
-    if (preflight.SavedState is { } saved)
-    {
-        Log.StateLoaded(logger, saved.Revision, saved.Count, options.StateFile);
-        enforcer.Apply(saved);
-        app.Services.GetRequiredService<AgentState>().List = saved;
-        status.SetRevision(saved.Revision);
-    }
+    SavedState.Restore(new StateFile(options.StateFile), enforcer, app.Services.GetRequiredService<AgentState>(), status, logger);
 
     if (options.Observe)
     {
@@ -122,8 +117,7 @@ try
     status.Elements = enforcer.ElementCount;
     _ = app.Services.GetRequiredService<GatewayMetrics>();
     app.MapPrometheusScrapingEndpoint("/metrics");
-    app.MapGet("/healthz", () => Results.Text(
-        $"revision {status.Revision} state {status.State}{(options.Observe ? " mode observe (traffic that is not allowed passes)" : string.Empty)}\n"));
+    app.MapGet("/healthz", () => GatewayHealth.Answer(status, options.Observe));
     await app.StartAsync();
 }
 catch (Exception e) when (e is IOException or NetlinkException or InvalidOperationException)

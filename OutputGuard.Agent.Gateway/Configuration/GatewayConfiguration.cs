@@ -12,8 +12,9 @@ public static class GatewayConfiguration
     {
         Name = "outputguard-gateway",
         Summary = "Enforces the control plane's allow-list in nf_tables (table inet outputguard), counts bytes per destination "
-            + "for Prometheus. Exit codes: 0 stopped, 1 cannot start (capability, namespace, port, lock held by another gateway, "
-            + "state file), 2 configuration error. A failed start leaves a table whose forward policy is drop.",
+            + "for Prometheus. Exit codes: 0 stopped, 1 cannot start (capability, namespace, port, lock held by another gateway), "
+            + "2 configuration error. A failed start leaves a table whose forward policy is drop; a state file that fails its "
+            + "checks is refused and the kernel's table kept.",
         Schema = SettingsSchema.For<GatewayOptions>(),
         Notes = """
             Examples:

@@ -78,6 +78,13 @@ public sealed class GatewayOptions
     [Setting("series per iptables_* metric, two per destination, preallocated (1000-10000000)")]
     public int MaxDestinationSeries { get; set; } = 250_000;
 
+    /// <summary>
+    /// <c>--drift-verify-interval-ms</c>: how often the ruleset generation is checked for changes no nf_tables event
+    /// announced (events trigger a verification at once; this is the safety net).
+    /// </summary>
+    [Setting("how often the ruleset generation is checked for changes no nf_tables event announced, in milliseconds", ValueName = "N")]
+    public int DriftVerifyIntervalMs { get; set; } = 5000;
+
     /// <summary>The host name in effect.</summary>
     public string EffectiveHostname => string.IsNullOrWhiteSpace(Hostname) ? Environment.MachineName : Hostname;
 

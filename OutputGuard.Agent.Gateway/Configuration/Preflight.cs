@@ -54,15 +54,6 @@ public static class Preflight
             }
         }
 
-        try
-        {
-            result.SavedState = new StateFile(options.StateFile).Read();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            result.Problems.Add($"state_file {options.StateFile}: {e.Message} (move it away to start from the control plane's snapshot)");
-        }
-
         return result;
     }
 

@@ -1,8 +1,6 @@
-using OutputGuard.Agent.Gateway.Enforcement;
-
 namespace OutputGuard.Agent.Gateway.Configuration;
 
-/// <summary>What the start's checks found: the problems, whether the kernel can be changed, the lock, the saved state.</summary>
+/// <summary>What the start's checks found: the problems, whether the kernel can be changed, and the lock.</summary>
 public sealed class PreflightResult : IDisposable
 {
     /// <summary>Each problem, naming its key and the fix; empty when the start can go on.</summary>
@@ -16,9 +14,6 @@ public sealed class PreflightResult : IDisposable
 
     /// <summary>The table's lock, held by this process; null when another holds it or it was not reached.</summary>
     public TableLock? Lock { get; set; }
-
-    /// <summary>The saved state to enforce at start, or null.</summary>
-    public AllowList? SavedState { get; set; }
 
     /// <inheritdoc />
     public void Dispose() => Lock?.Dispose();

@@ -9,6 +9,9 @@ public sealed class AllowList
     /// <summary>The revision these destinations belong to (0: none).</summary>
     public long Revision { get; private set; }
 
+    /// <summary>The id of the control-plane store they come from (empty when unknown).</summary>
+    public string StoreId { get; private set; } = string.Empty;
+
     /// <summary>Single addresses, every port.</summary>
     public HashSet<AllowedDestination> Hosts { get; } = [];
 
@@ -24,11 +27,12 @@ public sealed class AllowList
     /// <summary>Every destination.</summary>
     public IEnumerable<AllowedDestination> All => Hosts.Concat(Nets).Concat(Ports);
 
-    /// <summary>A list holding <paramref name="destinations"/> at <paramref name="revision"/>.</summary>
-    public static AllowList Of(long revision, IEnumerable<AllowedDestination> destinations)
+    /// <summary>A list holding <paramref name="destinations"/> at <paramref name="revision"/> of store <paramref name="storeId"/>.</summary>
+    public static AllowList Of(long revision, IEnumerable<AllowedDestination> destinations, string storeId = "")
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        var list = new AllowList { Revision = revision };
+        ArgumentNullException.ThrowIfNull(storeId);
+        var list = new AllowList { Revision = revision, StoreId = storeId };
         foreach (var d in destinations)
         {
             list.Add(d);

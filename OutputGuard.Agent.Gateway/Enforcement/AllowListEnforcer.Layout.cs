@@ -1,94 +1,206 @@
+using System.Net.Sockets;
+using OutputGuard.Netlink.Addressing;
 using OutputGuard.Netlink.Nftables;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
-/// <summary>Creating and adopting the table's sets, chains and rules.</summary>
+/// <summary>The table's structure: creating it, adopting it, and finding and undoing what others changed in it.</summary>
 public sealed partial class AllowListEnforcer
 {
+    private const string TableMissing = "the table inet outputguard is missing";
     private const NftSetFlags DerivedFlags = NftSetFlags.Concat | NftSetFlags.Expr;
+    private const uint TableDormant = 0x1;
+
+    private IReadOnlyList<NftRule> ExpectedRules => TableLayout.AllRules(_settings.Observe, _marker);
+
+    /// <summary>
+    /// Reads the table's structure and queues, into <paramref name="batch"/>, whatever makes it the layout this
+    /// enforcer owns: the table itself when missing, its flags, chains (policy included), sets, rules and the
+    /// marker, and the contents of the client and internal sets. Everything foreign in the table goes. Each
+    /// difference is described in <paramref name="findings"/>. Returns the allow-sets that are new (empty).
+    /// </summary>
+    private HashSet<string> QueueLayout(NftBatch batch, List<string> findings)
+    {
+        var table = _nft.ListTables(NftFamily.Inet).FirstOrDefault(t => t.Name == TableLayout.TableName);
+        if (table is null)
+        {
+            findings.Add(TableMissing);
+            batch.AddTable(TableLayout.Table with { UserData = _settings.Owner is { } owner ? NftUserData.Comment(owner) : null });
+            foreach (var chain in TableLayout.Chains)
+            {
+                batch.AddChain(chain);
+            }
+
+            foreach (var set in TableLayout.AllSets)
+            {
+                batch.AddSet(set);
+            }
+
+            AddRules(batch);
+            foreach (var f in TableLayout.Families)
+            {
+                batch.AddElements(f.Clients, ElementCompiler.Ranges(_settings.EffectiveClients, f.Family).Values.SelectMany(v => v));
+                batch.AddElements(f.Internal, ElementCompiler.Ranges(InternalPrefixes, f.Family).Values.SelectMany(v => v));
+            }
+
+            return [.. TableLayout.AllSets.Select(s => s.Name)];
+        }
+
+        if ((table.Flags & TableDormant) != 0)
+        {
+            findings.Add("the table is dormant (switched off)");
+            batch.AddTable(TableLayout.Table);
+        }
+
+        var chains = _nft.ListChains(NftFamily.Inet, TableLayout.TableName).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var addChains = new List<NftChain>();
+        var recreateChains = new List<NftChain>();
+        foreach (var chain in TableLayout.Chains)
+        {
+            if (!chains.TryGetValue(chain.Name, out var found))
+            {
+                findings.Add($"chain {chain.Name} is missing");
+                addChains.Add(chain);
+            }
+            else if (found.Hook != chain.Hook || found.Type != chain.Type || found.Priority != chain.Priority)
+            {
+                findings.Add($"chain {chain.Name} has another hook, type or priority");
+                recreateChains.Add(chain);
+            }
+            else if (found.Policy != chain.Policy)
+            {
+                findings.Add($"chain {chain.Name} has policy {found.Policy?.ToString().ToLowerInvariant()} (applied: {chain.Policy?.ToString().ToLowerInvariant()})");
+                addChains.Add(chain);
+            }
+        }
+
+        var foreignChains = chains.Values.Where(c => !TableLayout.Chains.Any(o => o.Name == c.Name)).ToList();
+        findings.AddRange(foreignChains.Select(c => $"foreign chain {c.Name}"));
+
+        var sets = _nft.ListSets(NftFamily.Inet, TableLayout.TableName).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var missingSets = new List<NftSet>();
+        var differentSets = new List<NftSet>();
+        foreach (var set in TableLayout.AllSets)
+        {
+            if (!sets.TryGetValue(set.Name, out var found))
+            {
+                findings.Add($"set {set.Name} is missing");
+                missingSets.Add(set);
+            }
+            else if (!found.KeyType.Equals(set.KeyType) || (found.Flags & ~DerivedFlags) != (set.Flags & ~DerivedFlags) || found.Counters != set.Counters)
+            {
+                findings.Add($"set {set.Name} has another type, flags or counters");
+                differentSets.Add(set);
+            }
+        }
+
+        var foreignSets = sets.Values
+            .Where(s => !s.Flags.HasFlag(NftSetFlags.Anonymous) && !TableLayout.AllSets.Any(o => o.Name == s.Name))
+            .ToList();
+        findings.AddRange(foreignSets.Select(s => $"foreign set {s.Name}"));
+
+        var rules = _nft.ListRules(NftFamily.Inet, TableLayout.TableName);
+        var differingChains = DifferingChains(rules, ExpectedRules);
+        findings.AddRange(differingChains.Select(c => FormattableString.Invariant(
+            $"rules of chain {c} differ ({rules.Count(r => r.Chain == c)} found, {ExpectedRules.Count(r => r.Chain == c)} applied)")));
+        var replaceRules = differingChains.Count > 0 || differentSets.Count > 0 || recreateChains.Count > 0;
+
+        if (replaceRules)
+        {
+            foreach (var rule in rules.Where(r => TableLayout.Chains.Any(c => c.Name == r.Chain) && !recreateChains.Any(c => c.Name == r.Chain)))
+            {
+                batch.DeleteRule(rule);
+            }
+        }
+
+        // Foreign chains may jump to each other: empty them all before deleting any.
+        foreach (var chain in foreignChains)
+        {
+            batch.FlushChain(chain);
+        }
+
+        foreach (var chain in foreignChains)
+        {
+            batch.DeleteChain(chain);
+        }
+
+        foreach (var chain in recreateChains)
+        {
+            batch.DeleteChain(chain);
+            batch.AddChain(chain);
+        }
+
+        foreach (var chain in addChains)
+        {
+            batch.AddChain(chain);
+        }
+
+        foreach (var set in differentSets)
+        {
+            batch.DeleteSet(set);
+            batch.AddSet(set);
+        }
+
+        foreach (var set in missingSets)
+        {
+            batch.AddSet(set);
+        }
+
+        foreach (var set in foreignSets)
+        {
+            batch.DeleteSet(set);
+        }
+
+        if (replaceRules)
+        {
+            AddRules(batch);
+        }
+
+        var fresh = missingSets.Concat(differentSets).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in TableLayout.Families)
+        {
+            SyncStatic(batch, f.Clients, _settings.EffectiveClients, fresh.Contains(f.Clients.Name), findings);
+            SyncStatic(batch, f.Internal, InternalPrefixes, fresh.Contains(f.Internal.Name), findings);
+        }
+
+        return fresh;
+    }
+
+    private IEnumerable<IpPrefix> InternalPrefixes => _settings.Internal.Ranges.Select(r => r.Prefix);
 
     private void AddRules(NftBatch batch)
     {
-        foreach (var rule in TableLayout.ForwardRules(_settings.Observe).Concat(TableLayout.PostroutingRules()))
+        foreach (var rule in ExpectedRules)
         {
             batch.AddRule(rule);
         }
     }
 
-    /// <summary>Queues what the existing table lacks or holds differently; counters of the allow-sets are kept.</summary>
-    private void AdoptLayout(NftBatch batch)
+    /// <summary>The marker the table carries, or null when there is no table, no marker chain or no readable marker.</summary>
+    private TableMarker? ReadMarker()
     {
-        var sets = _nft.ListSets(NftFamily.Inet, TableLayout.TableName).ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var missing = new List<NftSet>();
-        var different = new List<NftSet>();
-        foreach (var set in TableLayout.AllSets)
+        if (!_nft.ListTables(NftFamily.Inet).Any(t => t.Name == TableLayout.TableName)
+            || !_nft.ListChains(NftFamily.Inet, TableLayout.TableName).Any(c => c.Name == TableLayout.StateChain))
         {
-            if (!sets.TryGetValue(set.Name, out var found))
-            {
-                missing.Add(set);
-            }
-            else if (!found.KeyType.Equals(set.KeyType) || (found.Flags & ~DerivedFlags) != (set.Flags & ~DerivedFlags))
-            {
-                different.Add(set);
-            }
+            return null;
         }
 
-        var chains = _nft.ListChains(NftFamily.Inet, TableLayout.TableName).ToDictionary(c => c.Name, StringComparer.Ordinal);
-        foreach (var chain in new[] { TableLayout.Forward, TableLayout.Postrouting })
-        {
-            if (!chains.TryGetValue(chain.Name, out var found) || found.Hook != chain.Hook || found.Policy != chain.Policy
-                || found.Priority != chain.Priority || found.Type != chain.Type)
-            {
-                if (found is not null && (found.Hook != chain.Hook || found.Type != chain.Type || found.Priority != chain.Priority))
-                {
-                    throw new InvalidOperationException(
-                        $"the chain inet {TableLayout.TableName} {chain.Name} exists with another hook, type or priority; remove the table with --cleanup");
-                }
-
-                batch.AddChain(chain);
-            }
-        }
-
-        foreach (var set in missing)
-        {
-            batch.AddSet(set);
-        }
-
-        var existingRules = _nft.ListRules(NftFamily.Inet, TableLayout.TableName);
-        var expected = TableLayout.ForwardRules(_settings.Observe).Concat(TableLayout.PostroutingRules()).ToList();
-        if (different.Count > 0 || !SameRules(existingRules, expected))
-        {
-            foreach (var rule in existingRules)
-            {
-                batch.DeleteRule(rule);
-            }
-
-            foreach (var set in different)
-            {
-                batch.DeleteSet(set);
-                batch.AddSet(set);
-            }
-
-            AddRules(batch);
-            Log.RulesReplaced(_logger, existingRules.Count, expected.Count);
-        }
-
-        foreach (var f in TableLayout.Families)
-        {
-            SyncStatic(batch, f.Clients, _settings.EffectiveClients, missing.Contains(f.Clients) || different.Contains(f.Clients));
-            SyncStatic(batch, f.Internal, _settings.Internal.Ranges.Select(r => r.Prefix), missing.Contains(f.Internal) || different.Contains(f.Internal));
-        }
-
-        batch.Commit();
+        var rules = _nft.ListRules(NftFamily.Inet, TableLayout.TableName, TableLayout.StateChain);
+        return rules.Count == 1 ? TableMarker.Parse(rules[0].Comment) : null;
     }
 
-    private void SyncStatic(NftBatch batch, NftSet set, IEnumerable<Netlink.Addressing.IpPrefix> prefixes, bool fresh)
+    private void SyncStatic(NftBatch batch, NftSet set, IEnumerable<IpPrefix> prefixes, bool fresh, List<string> findings)
     {
-        var family = set.Name.EndsWith('4') ? System.Net.Sockets.AddressFamily.InterNetwork : System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var family = set.Name.EndsWith('4') ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         var desired = ElementCompiler.Ranges(prefixes, family);
-        var current = fresh ? [] : ElementCompiler.FromKernel(_nft.ListElements(set), interval: true, concat: false);
+        var current = fresh ? [] : ReadSet(set);
         var remove = current.Where(c => !desired.ContainsKey(c.Key)).SelectMany(c => c.Value).ToList();
         var add = desired.Where(d => !current.ContainsKey(d.Key)).SelectMany(d => d.Value).ToList();
+        if (!fresh && (remove.Count > 0 || add.Count > 0))
+        {
+            findings.Add($"set {set.Name} differs from the configured ranges");
+        }
+
         if (remove.Count > 0)
         {
             batch.DeleteElements(set, remove);
@@ -100,27 +212,20 @@ public sealed partial class AllowListEnforcer
         }
     }
 
-    private static bool SameRules(IReadOnlyList<NftRule> existing, List<NftRule> expected)
+    /// <summary>The chains whose rules differ from <paramref name="expected"/> (expressions, order, comments).</summary>
+    private static List<string> DifferingChains(IReadOnlyList<NftRule> existing, IReadOnlyList<NftRule> expected)
     {
-        string[] order = [TableLayout.ForwardChain, TableLayout.PostroutingChain];
-        foreach (var chain in order)
+        var differing = new List<string>();
+        foreach (var chain in TableLayout.Chains.Select(c => c.Name))
         {
             var have = existing.Where(r => r.Chain == chain).ToList();
             var want = expected.Where(r => r.Chain == chain).ToList();
-            if (have.Count != want.Count)
+            if (have.Count != want.Count || have.Zip(want).Any(p => p.First.Comment != p.Second.Comment || !p.First.Expressions.SequenceEqual(p.Second.Expressions)))
             {
-                return false;
-            }
-
-            for (var i = 0; i < have.Count; i++)
-            {
-                if (!have[i].Expressions.SequenceEqual(want[i].Expressions))
-                {
-                    return false;
-                }
+                differing.Add(chain);
             }
         }
 
-        return existing.All(r => r.Chain is TableLayout.ForwardChain or TableLayout.PostroutingChain);
+        return differing;
     }
 }

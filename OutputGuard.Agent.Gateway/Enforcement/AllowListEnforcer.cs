@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OutputGuard.Netlink.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
 
@@ -9,7 +8,8 @@ namespace OutputGuard.Agent.Gateway.Enforcement;
 /// <summary>
 /// Owns the table <c>inet outputguard</c>: creates it (forward policy drop from the first commit), adopts what it
 /// finds, and makes the allow-sets hold exactly an <see cref="AllowList"/> — each change one netlink batch, computed
-/// as the difference against what the kernel holds, and no batch at all when there is no difference.
+/// as the difference against what the kernel holds, and no batch at all when there is no difference. What it applied
+/// is its mirror; <see cref="Repair"/> puts the kernel back to the mirror when someone else changed the table.
 /// </summary>
 public sealed partial class AllowListEnforcer : IDisposable
 {
@@ -19,6 +19,9 @@ public sealed partial class AllowListEnforcer : IDisposable
     private readonly Dictionary<string, Dictionary<string, NftSetElement[]>> _mirror = new(StringComparer.Ordinal);
     private readonly HashSet<AllowedDestination> _reportedSkips = [];
     private readonly Lock _gate = new();
+    private TableMarker _marker = TableMarker.None;
+    private long _lastCommit;
+    private uint _knownGeneration;
 
     /// <summary>Wraps a connection (in the gateway's namespace); call <see cref="Start"/> before applying.</summary>
     public AllowListEnforcer(NftConnection nft, EnforcerSettings settings, ILogger logger)
@@ -39,6 +42,52 @@ public sealed partial class AllowListEnforcer : IDisposable
             }
         }
     }
+
+    /// <summary>The marker the table carried when <see cref="Start"/> adopted it; null when the table was new or had none.</summary>
+    public TableMarker? AdoptedMarker { get; private set; }
+
+    /// <summary>What the allow-sets hold now: store and revision of the last committed change.</summary>
+    public TableMarker Marker
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _marker;
+            }
+        }
+    }
+
+    /// <summary>Raised (under the enforcer's lock) after every committed repair of someone else's change to the table.</summary>
+    public event Action<DriftReport>? Repaired;
+
+    /// <summary>
+    /// The ruleset generation right after this enforcer's adoption or last commit: while the kernel's generation is
+    /// still this one, nobody else has changed anything since.
+    /// </summary>
+    public uint KnownGeneration => Volatile.Read(ref _knownGeneration);
+
+    /// <summary>When this enforcer last committed a batch (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0: never).</summary>
+    public long LastCommit => Interlocked.Read(ref _lastCommit);
+
+    /// <summary>The netlink port of this enforcer's commits (<see cref="NftEvent.PortId"/>), to tell them from others'.</summary>
+    public uint PortId => _nft.PortId;
+
+    /// <summary>Subscribes to the events of the table in the enforcer's namespace, without those of its own commits.</summary>
+    public NetlinkSubscription<NftEvent> Subscribe() => _nft.Subscribe(skipOwnChanges: true, table: TableLayout.TableName);
+
+    /// <summary>
+    /// Whether the elements of <paramref name="set"/> can be checked one by one from events (hash and concatenated
+    /// sets, whose elements are whole); an interval set's ranges come as separate start and end elements.
+    /// </summary>
+    public static bool CanCheckByElement(NftSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return !set.Flags.HasFlag(NftSetFlags.Interval) || set.KeyType.IsConcat;
+    }
+
+    /// <summary>The ruleset generation now (NFT_MSG_GETGEN).</summary>
+    public uint Generation() => _nft.GetGenerationId();
 
     /// <summary>Removes the table and everything in it (<c>--cleanup</c>); false when there was none.</summary>
     public static bool Cleanup(NftConnection nft)
@@ -63,36 +112,26 @@ public sealed partial class AllowListEnforcer : IDisposable
     {
         lock (_gate)
         {
-            var exists = _nft.ListTables(NftFamily.Inet).Any(t => t.Name == TableLayout.TableName);
+            AdoptedMarker = ReadMarker();
+            _marker = AdoptedMarker ?? TableMarker.None;
+            var findings = new List<string>();
             using (var batch = _nft.BeginBatch())
             {
-                if (!exists)
-                {
-                    batch.AddTable(TableLayout.Table with { UserData = _settings.Owner is { } owner ? NftUserData.Comment(owner) : null });
-                    batch.AddChain(TableLayout.Forward);
-                    batch.AddChain(TableLayout.Postrouting);
-                    foreach (var set in TableLayout.AllSets)
-                    {
-                        batch.AddSet(set);
-                    }
+                QueueLayout(batch, findings);
+                batch.Commit();
+            }
 
-                    AddRules(batch);
-                    foreach (var f in TableLayout.Families)
-                    {
-                        batch.AddElements(f.Clients, ElementCompiler.Ranges(_settings.EffectiveClients, f.Family).Values.SelectMany(v => v));
-                        batch.AddElements(f.Internal, ElementCompiler.Ranges(_settings.Internal.Ranges.Select(r => r.Prefix), f.Family).Values.SelectMany(v => v));
-                    }
-
-                    batch.Commit();
-                    Log.TableCreated(_logger, TableLayout.TableName, _settings.Observe);
-                }
-                else
-                {
-                    AdoptLayout(batch);
-                }
+            if (findings.Count == 1 && findings[0] == TableMissing)
+            {
+                Log.TableCreated(_logger, TableLayout.TableName, _settings.Observe);
+            }
+            else if (findings.Count > 0)
+            {
+                Log.TableAdjusted(_logger, string.Join("; ", findings));
             }
 
             ReadAllowSets();
+            Committed();
             Log.TableAdopted(_logger, TableLayout.TableName, ElementCount);
         }
     }
@@ -103,7 +142,7 @@ public sealed partial class AllowListEnforcer : IDisposable
         ArgumentNullException.ThrowIfNull(list);
         lock (_gate)
         {
-            return WithResync(() =>
+            return WithRepair(() =>
             {
                 var plan = new Dictionary<NftSet, Dictionary<string, NftSetElement[]>>();
                 foreach (var f in TableLayout.Families)
@@ -111,18 +150,15 @@ public sealed partial class AllowListEnforcer : IDisposable
                     var hosts = ElementCompiler.Hosts(Allowed(list.Hosts), f.Family);
                     var nets = ElementCompiler.Nets(Allowed(list.Nets), f.Family);
                     var ports = CompilePorts(list, f.Family);
-                    foreach (var s in new[] { f.Hosts, f.HostsIn })
-                    {
-                        plan[s] = hosts;
-                    }
-
+                    plan[f.Hosts] = hosts;
+                    plan[f.HostsIn] = hosts;
                     plan[f.Nets] = nets;
                     plan[f.NetsIn] = nets;
                     plan[f.Ports] = ports;
                     plan[f.PortsIn] = ports;
                 }
 
-                return Commit(plan.Select(p => Diff(p.Key, p.Value)).ToList());
+                return Commit(plan.Select(p => Diff(p.Key, p.Value)).ToList(), list);
             });
         }
     }
@@ -137,7 +173,7 @@ public sealed partial class AllowListEnforcer : IDisposable
         ArgumentNullException.ThrowIfNull(change);
         lock (_gate)
         {
-            return WithResync(() =>
+            return WithRepair(() =>
             {
                 var diffs = new List<SetDiff>();
                 foreach (var f in TableLayout.Families)
@@ -168,27 +204,32 @@ public sealed partial class AllowListEnforcer : IDisposable
                     }
                 }
 
-                return Commit(diffs);
+                return Commit(diffs, list);
             });
+        }
+    }
+
+    /// <summary>
+    /// Compares the table with what this enforcer applied — its structure always, the contents of the sets
+    /// <paramref name="scope"/> names — and undoes every difference in one batch. Throws
+    /// <see cref="NetlinkException"/> when the kernel refuses the repair.
+    /// </summary>
+    public DriftReport Repair(DriftScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        lock (_gate)
+        {
+            return RepairLocked(scope);
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _nft.Dispose();
 
-    private ApplyResult WithResync(Func<ApplyResult> apply)
+    private void Committed()
     {
-        try
-        {
-            return apply();
-        }
-        catch (NetlinkException ex)
-        {
-            // The kernel disagreed with what we believed it holds (someone changed the sets): read it again, retry once.
-            Log.ApplyRetry(_logger, ex.Message);
-            ReadAllowSets();
-            return apply();
-        }
+        Interlocked.Exchange(ref _lastCommit, System.Diagnostics.Stopwatch.GetTimestamp());
+        Volatile.Write(ref _knownGeneration, _nft.GetGenerationId());
     }
 
     private Dictionary<string, NftSetElement[]> CompilePorts(AllowList list, AddressFamily family) =>
@@ -220,14 +261,16 @@ public sealed partial class AllowListEnforcer : IDisposable
         return new SetDiff(set, add, remove);
     }
 
-    private ApplyResult Commit(List<SetDiff> diffs)
+    private ApplyResult Commit(List<SetDiff> diffs, AllowList list)
     {
         var changes = diffs.Where(d => d.Add.Count > 0 || d.Remove.Count > 0).ToList();
-        if (changes.Count == 0)
+        var storeChanged = list.StoreId.Length > 0 && list.StoreId != _marker.StoreId;
+        if (changes.Count == 0 && !storeChanged)
         {
             return new ApplyResult(0, 0, false);
         }
 
+        var marker = new TableMarker(list.StoreId.Length > 0 ? list.StoreId : _marker.StoreId, list.Revision);
         using (var batch = _nft.BeginBatch())
         {
             foreach (var d in changes.Where(d => d.Remove.Count > 0))
@@ -240,9 +283,15 @@ public sealed partial class AllowListEnforcer : IDisposable
                 batch.AddElements(d.Set, d.Add.SelectMany(a => a.Value));
             }
 
+            // The marker says what the sets hold, in the same transaction.
+            batch.FlushChain(TableLayout.State);
+            batch.AddRule(TableLayout.MarkerRule(marker));
             batch.Commit();
         }
 
+        Committed();
+
+        _marker = marker;
         foreach (var d in changes)
         {
             var mirror = MirrorOf(d.Set);
@@ -264,6 +313,9 @@ public sealed partial class AllowListEnforcer : IDisposable
     private Dictionary<string, NftSetElement[]> MirrorOf(NftSet set) =>
         _mirror.TryGetValue(set.Name, out var m) ? m : _mirror[set.Name] = new(StringComparer.Ordinal);
 
+    private Dictionary<string, NftSetElement[]> ReadSet(NftSet set) =>
+        ElementCompiler.FromKernel(_nft.ListElements(set), set.Flags.HasFlag(NftSetFlags.Interval), set.KeyType.IsConcat);
+
     private void ReadAllowSets()
     {
         foreach (var f in TableLayout.Families)
@@ -272,7 +324,7 @@ public sealed partial class AllowListEnforcer : IDisposable
             {
                 foreach (var set in new[] { o, i })
                 {
-                    _mirror[set.Name] = ElementCompiler.FromKernel(_nft.ListElements(set), set.Flags.HasFlag(NftSetFlags.Interval), set.KeyType.IsConcat);
+                    _mirror[set.Name] = ReadSet(set);
                 }
             }
         }

@@ -28,11 +28,12 @@ public sealed class FamilyLayout
         PortsIn = Ports with { Name = Ports.Name + "_in" };
         Clients = Set("clients" + suffix, addr, NftSetFlags.Interval, counters: false);
         Internal = Set("internal" + suffix, addr, NftSetFlags.Interval, counters: false);
-        Denied = Set("denied" + suffix, addr, NftSetFlags.Dynamic | NftSetFlags.Timeout, counters: true) with
+        Denied = Set("denied" + suffix, service, NftSetFlags.Dynamic | NftSetFlags.Timeout, counters: true) with
         {
             Timeout = TableLayout.DeniedTimeout,
             Size = 65536,
         };
+        Inbound = Denied with { Name = "inbound" + suffix };
     }
 
     /// <summary>IPv4.</summary>
@@ -71,14 +72,23 @@ public sealed class FamilyLayout
     /// <summary>The internal ranges (left alone).</summary>
     public NftSet Internal { get; }
 
-    /// <summary>Denied destinations (dynamic, with timeout and counters).</summary>
+    /// <summary>Denied destinations, <c>daddr . l4proto . dport</c> (dynamic, with timeout and counters).</summary>
     public NftSet Denied { get; }
+
+    /// <summary>
+    /// Connections initiated from outside toward a client, <c>saddr . l4proto . dport</c> (the initiator, the
+    /// protocol and the client's port it tried; dynamic, with timeout and counters).
+    /// </summary>
+    public NftSet Inbound { get; }
 
     /// <summary>The allow-sets with counters, as (outbound, reply) pairs.</summary>
     public IEnumerable<(NftSet Out, NftSet In)> AllowPairs => [(Hosts, HostsIn), (Nets, NetsIn), (Ports, PortsIn)];
 
     /// <summary>Every set of this family.</summary>
-    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied];
+    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound];
+
+    /// <summary>The recording sets (dynamic): denied destinations and denied inbound connections.</summary>
+    public IEnumerable<NftSet> RecordingSets => [Denied, Inbound];
 
     /// <summary><c>meta nfproto ipv4|ipv6</c>.</summary>
     internal NftExpression[] Match() => [new NftMeta(NftMetaKey.NfProto), new NftCmp(NftCmpOp.Eq, [_nfproto])];
@@ -106,6 +116,47 @@ public sealed class FamilyLayout
             new NftLookup(set),
         ];
     }
+
+    /// <summary>
+    /// <c>ct original ip daddr @set</c>: the original destination of the packet's connection (for replies and
+    /// related packets, whoever sent them).
+    /// </summary>
+    internal NftExpression[] OriginalDestinationIn(string set) =>
+        [OriginalDestination(NftRegisters.Reg1), new NftLookup(set)];
+
+    /// <summary><c>ct original ip daddr . ct original protocol . ct original proto-dst @set</c>.</summary>
+    internal NftExpression[] OriginalServiceIn(string set)
+    {
+        var words = AddressLength / 4;
+        return
+        [
+            OriginalDestination(NftRegisters.Reg1),
+            new NftCt(NftCtKey.Protocol, words == 4 ? NftRegisters.Reg2 : NftRegisters.Reg32(words)),
+            new NftCt(NftCtKey.ProtoDst, NftRegisters.Reg32(words + 1), NftCt.Original),
+            new NftLookup(set),
+        ];
+    }
+
+    /// <summary>
+    /// Loads <c>daddr . l4proto . dport</c> (or <c>saddr . l4proto . dport</c> when <paramref name="source"/>) into
+    /// the registers of a concatenated key; <paramref name="withPort"/> false loads port 0 (protocols without ports).
+    /// </summary>
+    internal NftExpression[] RecordKey(bool source, bool withPort)
+    {
+        var words = AddressLength / 4;
+        var protoRegister = words == 4 ? NftRegisters.Reg2 : NftRegisters.Reg32(words);
+        return
+        [
+            new NftPayload(NftPayloadBase.Network, source ? _sourceOffset : _destinationOffset, (uint)AddressLength),
+            new NftMeta(NftMetaKey.L4Proto, protoRegister),
+            withPort
+                ? new NftPayload(NftPayloadBase.Transport, 2, 2, NftRegisters.Reg32(words + 1))
+                : NftImmediate.Load(NftRegisters.Reg32(words + 1), [0, 0, 0, 0]),
+        ];
+    }
+
+    private NftCt OriginalDestination(int register) =>
+        new(AddressLength == 4 ? NftCtKey.DstIp : NftCtKey.DstIp6, register, NftCt.Original);
 
     private static NftSet Set(string name, NftKeyType key, NftSetFlags flags, bool counters) => new()
     {

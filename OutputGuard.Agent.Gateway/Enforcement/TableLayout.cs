@@ -20,6 +20,9 @@ public sealed class TableLayout
     /// <summary>The postrouting NAT chain.</summary>
     public const string PostroutingChain = "postrouting";
 
+    /// <summary>The regular chain that holds the <see cref="TableMarker"/> (nothing jumps to it).</summary>
+    public const string StateChain = "state";
+
     /// <summary>How long a denied destination stays in the denied set after its last packet.</summary>
     public static readonly TimeSpan DeniedTimeout = TimeSpan.FromHours(1);
 
@@ -37,19 +40,42 @@ public sealed class TableLayout
     public static NftChain Postrouting { get; } =
         NftChain.Base(NftFamily.Inet, TableName, PostroutingChain, NftHook.Postrouting, 100, "nat");
 
+    /// <summary>The chain of the <see cref="TableMarker"/>.</summary>
+    public static NftChain State { get; } = NftChain.Regular(NftFamily.Inet, TableName, StateChain);
+
+    /// <summary>The table's chains.</summary>
+    public static IReadOnlyList<NftChain> Chains { get; } = [Forward, Postrouting, State];
+
+    /// <summary>The rule that carries <paramref name="marker"/>: <c>return comment "outputguard store … revision …"</c>.</summary>
+    public static NftRule MarkerRule(TableMarker marker)
+    {
+        ArgumentNullException.ThrowIfNull(marker);
+        return Rule(StateChain, [NftImmediate.Return]) with { Comment = marker.Comment };
+    }
+
+    /// <summary>Every rule of the table in chain order: forward, postrouting, the marker.</summary>
+    public static IReadOnlyList<NftRule> AllRules(bool observe, TableMarker marker) =>
+        [.. ForwardRules(observe), .. PostroutingRules(), MarkerRule(marker)];
+
     /// <summary>Every set of the table.</summary>
     public static IEnumerable<NftSet> AllSets => Families.SelectMany(f => f.AllSets);
 
-    /// <summary>The rules of the forward chain, in order; <paramref name="observe"/> records denied traffic without dropping it.</summary>
+    /// <summary>
+    /// The rules of the forward chain, in order; <paramref name="observe"/> records denied traffic without dropping it.
+    /// There is no blanket <c>ct state established accept</c>: every packet of a connection, either direction, passes
+    /// only while its destination is in an allow-set, so a destination that leaves the allow-list stops at once,
+    /// established connections included. New connections pass only from the client ranges.
+    /// </summary>
     public static IReadOnlyList<NftRule> ForwardRules(bool observe)
     {
         var rules = new List<NftRule>();
+        NftExpression[] reply = [new NftCt(NftCtKey.Direction), new NftCmp(NftCmpOp.Eq, [NftCt.Reply])];
         foreach (var f in Families)
         {
-            // Replies from allowed destinations to clients: count every packet (no verdict; conntrack accepts below).
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.HostsIn.Name, dest: false)]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.NetsIn.Name, dest: false)]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.ServiceIn(f.PortsIn.Name, dest: false)]));
+            // Replies of client connections from allowed destinations: count every packet and accept.
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.HostsIn.Name, dest: false), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.NetsIn.Name, dest: false), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.ServiceIn(f.PortsIn.Name, dest: false), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.AddressIn(f.Hosts.Name, dest: true), NftImmediate.Accept]));
@@ -57,29 +83,44 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.ServiceIn(f.Ports.Name, dest: true), NftImmediate.Accept]));
         }
 
-        // ct state established,related accept
-        rules.Add(Rule(ForwardChain,
-        [
-            new NftCt(NftCtKey.State),
-            new NftBitwise([6, 0, 0, 0], [0, 0, 0, 0]),
-            new NftCmp(NftCmpOp.Neq, [0, 0, 0, 0]),
-            NftImmediate.Accept,
-        ]));
-
+        NftExpression[] related = [new NftCt(NftCtKey.State), new NftBitwise(HostOrder(NftCt.StateRelated), [0, 0, 0, 0]), new NftCmp(NftCmpOp.Neq, [0, 0, 0, 0])];
         foreach (var f in Families)
         {
-            // Internal destinations are left alone.
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.AddressIn(f.Internal.Name, dest: true), NftImmediate.Accept]));
+            // ICMP errors and other related packets toward clients (path MTU discovery): only for connections whose
+            // original destination is still allowed.
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
 
-            // Clients to any other (public) destination: record it, then drop (or, observing, let it pass).
-            NftExpression[] record =
-            [
-                .. f.Match(),
-                .. f.SourceIn(f.Clients.Name, dest: false),
-                f.Destination(),
-                new NftDynset(f.Denied.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout),
-            ];
-            rules.Add(Rule(ForwardChain, [.. record, observe ? NftImmediate.Accept : NftImmediate.Drop]));
+            // Internal destinations are left alone: clients may reach them, and their replies come back.
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.AddressIn(f.Internal.Name, dest: true), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.Internal.Name, dest: false), NftImmediate.Accept]));
+
+            // Clients to any other (public) destination: record daddr . l4proto . dport, then drop (observing: accept).
+            var verdict = observe ? NftImmediate.Accept : NftImmediate.Drop;
+            var denied = new NftDynset(f.Denied.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout);
+            foreach (var proto in PortProtocols)
+            {
+                rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. L4Proto(proto), .. f.RecordKey(source: false, withPort: true), denied, verdict]));
+            }
+
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.RecordKey(source: false, withPort: false), denied, verdict]));
+            if (observe)
+            {
+                // Observing lets the replies of what it let pass come back (enforcing, only allowed destinations' do).
+                rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), NftImmediate.Accept]));
+            }
+
+            // A new connection toward a client from anywhere else (the internet, an allowed destination): record the
+            // initiator . l4proto . the client's port, then drop (observing: accept).
+            NftExpression[] fresh = [new NftCt(NftCtKey.State), new NftBitwise(HostOrder(NftCt.StateNew), [0, 0, 0, 0]), new NftCmp(NftCmpOp.Neq, [0, 0, 0, 0])];
+            var inbound = new NftDynset(f.Inbound.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout);
+            foreach (var proto in PortProtocols)
+            {
+                rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. L4Proto(proto), .. f.RecordKey(source: true, withPort: true), inbound, verdict]));
+            }
+
+            rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.RecordKey(source: true, withPort: false), inbound, verdict]));
         }
 
         return rules;
@@ -89,6 +130,14 @@ public sealed class TableLayout
     public static IReadOnlyList<NftRule> PostroutingRules() =>
         [.. Families.Select(f => Rule(PostroutingChain,
             [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), f.Destination(), new NftLookup(f.Internal.Name, NftRegisters.Reg1, Invert: true), new NftMasq()]))];
+
+    /// <summary>The protocols whose denied packets are recorded with their destination port.</summary>
+    private static readonly byte[] PortProtocols = [6, 17];
+
+    private static NftExpression[] L4Proto(byte protocol) => [new NftMeta(NftMetaKey.L4Proto), new NftCmp(NftCmpOp.Eq, [protocol])];
+
+    /// <summary>A ct state bit as the kernel loads it: a host-order (little-endian) 32-bit mask.</summary>
+    private static byte[] HostOrder(uint bit) => BitConverter.GetBytes(bit);
 
     private static NftRule Rule(string chain, IReadOnlyList<NftExpression> expressions) =>
         new() { Family = NftFamily.Inet, Table = TableName, Chain = chain, Expressions = expressions };

@@ -34,11 +34,21 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableGauge("iptables_packets_count", () => counters.Read().Allowed.Select(c =>
             new Measurement<long>((long)c.Packets, new("ip", c.Ip), new("type", c.Type), hostname)), description: "Packets per allowed destination.");
         _meter.CreateObservableGauge("outputguard_denied_packets", () => counters.Read().Denied.Select(c =>
-            new Measurement<long>((long)c.Packets, new("ip", c.Ip), hostname)), description: "Packets to denied destinations (the busiest ones, bounded).");
+            new Measurement<long>((long)c.Packets, new("ip", c.Ip), new("protocol", c.ProtocolName), new("port", Port(c)), hostname)), description: "Packets to denied destinations by protocol and port (the busiest ones, bounded).");
         _meter.CreateObservableGauge("outputguard_denied_bytes", () => counters.Read().Denied.Select(c =>
-            new Measurement<long>((long)c.Bytes, new("ip", c.Ip), hostname)), description: "Bytes to denied destinations (the busiest ones, bounded).");
+            new Measurement<long>((long)c.Bytes, new("ip", c.Ip), new("protocol", c.ProtocolName), new("port", Port(c)), hostname)), description: "Bytes to denied destinations by protocol and port (the busiest ones, bounded).");
         _meter.CreateObservableGauge("outputguard_denied_destinations", () =>
-            new Measurement<long>(counters.Read().DeniedTotal, hostname), description: "Denied destinations the kernel currently records.");
+            new Measurement<long>(counters.Read().DeniedTotal, hostname), description: "Denied destinations (address, protocol, port) the kernel currently records.");
+        _meter.CreateObservableGauge("outputguard_denied_inbound_packets", () => counters.Read().Inbound.Select(c =>
+            new Measurement<long>((long)c.Packets, new("ip", c.Ip), new("protocol", c.ProtocolName), new("port", Port(c)), hostname)), description: "Packets of connections initiated from outside toward clients, dropped, by initiator, protocol and client port (the busiest, bounded).");
+        _meter.CreateObservableGauge("outputguard_denied_inbound_sources", () =>
+            new Measurement<long>(counters.Read().InboundTotal, hostname), description: "Initiators (address, protocol, port) of dropped inbound connections the kernel currently records.");
+        _meter.CreateObservableCounter("outputguard_drift_repairs", () =>
+            new Measurement<long>(status.DriftRepairs, hostname), description: "Times the table was found changed by someone else and repaired.");
+        _meter.CreateObservableGauge("outputguard_table_healthy", () =>
+            new Measurement<int>(status.TableHealthy ? 1 : 0, hostname), description: "1 while the kernel table is exactly what the gateway applied, 0 while it is missing or wrong.");
+        _meter.CreateObservableCounter("outputguard_refused_destinations", () =>
+            new Measurement<long>(status.RefusedDestinations, hostname), description: "Destinations from the control plane refused as malformed (never applied).");
         _meter.CreateObservableGauge("outputguard_applied_revision", () =>
             new Measurement<long>(status.Revision, hostname), description: "The desired-state revision applied in the kernel.");
         _meter.CreateObservableGauge("outputguard_elements", () =>
@@ -63,4 +73,6 @@ public sealed class GatewayMetrics : IDisposable
     }
 
     private void OnApplied(double seconds) => _applySeconds.Record(seconds);
+
+    private static string Port(DeniedCounter c) => c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -60,7 +60,8 @@ public sealed class KernelCounterReader : IDisposable
     public CounterSnapshot ReadKernel()
     {
         var totals = new Dictionary<(string Ip, string Type), (ulong Bytes, ulong Packets)>();
-        var denied = new List<DestinationCounter>();
+        var denied = new List<DeniedCounter>();
+        var inbound = new List<DeniedCounter>();
         foreach (var f in TableLayout.Families)
         {
             foreach (var (o, i) in f.AllowPairs)
@@ -69,15 +70,12 @@ public sealed class KernelCounterReader : IDisposable
                 Accumulate(totals, i, "INPUT", f.Family);
             }
 
-            foreach (var e in _nft.ListElements(f.Denied))
-            {
-                denied.Add(new DestinationCounter(e.KeyAddress.ToString(), "OUTPUT", e.Bytes ?? 0, e.Packets ?? 0));
-            }
+            ReadRecords(f.Denied, f.AddressLength, denied);
+            ReadRecords(f.Inbound, f.AddressLength, inbound);
         }
 
         var allowed = totals.Select(t => new DestinationCounter(t.Key.Ip, t.Key.Type, t.Value.Bytes, t.Value.Packets)).ToList();
-        var top = denied.OrderByDescending(d => d.Packets).ThenBy(d => d.Ip, StringComparer.Ordinal).Take(_deniedLimit).ToList();
-        return new CounterSnapshot(allowed, top, denied.Count);
+        return new CounterSnapshot(allowed, Busiest(denied), denied.Count, Busiest(inbound), inbound.Count);
     }
 
     /// <inheritdoc />
@@ -93,6 +91,30 @@ public sealed class KernelCounterReader : IDisposable
         }
 
         return $"{IpPrefix.ToAddress(family, first)}-{IpPrefix.ToAddress(family, last)}";
+    }
+
+    /// <summary>The key of a recording set: the address, the protocol and the port (<c>addr . inet_proto . inet_service</c>).</summary>
+    internal static (IPAddress Address, byte Protocol, ushort Port) RecordKey(byte[] key, int addressLength)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < addressLength + 8)
+        {
+            return (new IPAddress(key.AsSpan(0, Math.Min(key.Length, addressLength))), 0, 0);
+        }
+
+        return (new IPAddress(key.AsSpan(0, addressLength)), key[addressLength], System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(addressLength + 4)));
+    }
+
+    private List<DeniedCounter> Busiest(List<DeniedCounter> all) =>
+        [.. all.OrderByDescending(d => d.Packets).ThenBy(d => d.Ip, StringComparer.Ordinal).ThenBy(d => d.Protocol).ThenBy(d => d.Port).Take(_deniedLimit)];
+
+    private void ReadRecords(NftSet set, int addressLength, List<DeniedCounter> sink)
+    {
+        foreach (var e in _nft.ListElements(set))
+        {
+            var (address, protocol, port) = RecordKey(e.Key, addressLength);
+            sink.Add(new DeniedCounter(address.ToString(), protocol, port, e.Bytes ?? 0, e.Packets ?? 0));
+        }
     }
 
     private void Accumulate(Dictionary<(string, string), (ulong, ulong)> totals, NftSet set, string type, AddressFamily family)

@@ -12,20 +12,29 @@ using OutputGuard.V1;
 namespace OutputGuard.Agent.Gateway.Sync;
 
 /// <summary>
-/// Follows the control plane: connect → Hello → apply each snapshot or delta in one kernel batch → Ack, forever,
-/// with exponential backoff and jitter between attempts and HTTP/2 keepalive pings to notice a dead peer.
-/// The applied state is written to the state file in the background (coalesced).
+/// Follows the control plane: connect → Hello (with the revision and store id of what the kernel holds) → apply each
+/// snapshot or delta in one kernel batch → Ack, forever, with exponential backoff and jitter between attempts and
+/// HTTP/2 keepalive pings to notice a dead peer. The stream counts as connected once the control plane's response
+/// headers arrive (it sends them when it accepts the Hello); a stream it refuses is logged as rejected. The backoff
+/// starts again from the shortest delay only after a stream that stayed up, so a stream that fails at once (a
+/// broken table, a refused token) does not reconnect several times a second.
 /// </summary>
 public sealed class SyncClient : BackgroundService
 {
+    /// <summary>Most destinations one snapshot may hold (its parts together).</summary>
+    public const int MaxSnapshotDestinations = 5_000_000;
+
+    /// <summary>A stream that lasted this long resets the backoff.</summary>
+    public static readonly TimeSpan StableStream = TimeSpan.FromSeconds(10);
+
+    private const int MaxRefusedReported = 100;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private readonly AllowListEnforcer _enforcer;
     private readonly AgentState _state;
     private readonly GatewayStatus _status;
     private readonly GatewayOptions _options;
     private readonly ILogger<SyncClient> _logger;
-    private readonly StateFile _stateFile;
-    private readonly SemaphoreSlim _dirty = new(0, 1);
+    private readonly StateApplier _applier;
     private readonly KernelCounterReader _counters;
 
     /// <summary>Creates the client.</summary>
@@ -39,7 +48,7 @@ public sealed class SyncClient : BackgroundService
         _status = status;
         _options = options.Value;
         _logger = logger;
-        _stateFile = new StateFile(_options.StateFile);
+        _applier = new StateApplier(enforcer, state, status, new StateFile(_options.StateFile), logger);
     }
 
     /// <summary>The delay before retry number <paramref name="attempt"/> (from 0): exponential, capped, with jitter.</summary>
@@ -54,14 +63,15 @@ public sealed class SyncClient : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writer = Task.Run(() => WriteStateLoopAsync(stoppingToken), stoppingToken);
+        var writer = Task.Run(() => _applier.WriteStateLoopAsync(stoppingToken), stoppingToken);
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 _status.SetState(SyncState.Connecting);
-                await RunStreamAsync(() => attempt = 0, stoppingToken);
+                await RunStreamAsync(stoppingToken);
                 throw new RpcException(new Status(StatusCode.Unavailable, "the control plane ended the stream"));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -74,8 +84,21 @@ public sealed class SyncClient : BackgroundService
             {
                 _status.CountFailure();
                 _status.SetState(SyncState.Disconnected);
+                if (Stopwatch.GetElapsedTime(started) >= StableStream)
+                {
+                    attempt = 0;
+                }
+
                 var delay = Backoff(attempt++);
-                Log.SyncFailed(_logger, ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message, (long)delay.TotalMilliseconds);
+                if (ex is StreamRejectedException rejected)
+                {
+                    Log.StreamRejected(_logger, rejected.Address, rejected.Status.StatusCode.ToString(), rejected.Status.Detail, (long)delay.TotalMilliseconds);
+                }
+                else
+                {
+                    Log.SyncFailed(_logger, ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message, (long)delay.TotalMilliseconds);
+                }
+
                 try
                 {
                     await Task.Delay(delay, stoppingToken);
@@ -89,10 +112,17 @@ public sealed class SyncClient : BackgroundService
 
         _status.SetState(SyncState.Disconnected);
         await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        WriteState();
+        _applier.WriteState();
     }
 
-    private async Task RunStreamAsync(Action connected, CancellationToken ct)
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _applier.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RunStreamAsync(CancellationToken ct)
     {
         var uri = GatewayOptionsValidator.ControlPlaneUri(_options.ControlPlane)!;
         using var handler = new SocketsHttpHandler
@@ -103,9 +133,10 @@ public sealed class SyncClient : BackgroundService
             ConnectTimeout = TimeSpan.FromSeconds(5),
             EnableMultipleHttp2Connections = true,
         };
+        using var observer = new ResponseObserver(handler);
         using var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = observer,
             DisposeHttpClient = true,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
@@ -113,9 +144,11 @@ public sealed class SyncClient : BackgroundService
         var headers = new Metadata { { "authorization", "Bearer " + Token() } };
         using var call = client.Sync(headers, cancellationToken: ct);
         long applied;
+        string storeId;
         lock (_state.Gate)
         {
             applied = _state.List.Revision;
+            storeId = _state.List.StoreId;
         }
 
         await call.RequestStream.WriteAsync(new GatewayMessage
@@ -127,9 +160,10 @@ public sealed class SyncClient : BackgroundService
                 Version = typeof(SyncClient).Assembly.GetName().Version?.ToString() ?? "0",
                 AppliedRevision = applied,
                 ElementCount = _enforcer.ElementCount,
+                StoreId = storeId,
             },
         }, ct);
-        await call.ResponseHeadersAsync;
+        await AcceptedAsync(call, observer, uri.ToString(), ct);
         _status.SetState(SyncState.Connected);
         Log.Connected(_logger, uri.ToString(), applied);
 
@@ -139,13 +173,50 @@ public sealed class SyncClient : BackgroundService
         var reporter = Task.Run(() => ReportTrafficAsync(call.RequestStream, writeGate, streamDone.Token), CancellationToken.None);
         try
         {
-            await FollowAsync(call, writeGate, connected, ct);
+            await FollowAsync(call, writeGate, ct);
         }
         finally
         {
             await streamDone.CancelAsync();
             await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// Waits for the response headers, without waiting for a message: the control plane sends them when it accepts
+    /// the Hello. A response that refuses the stream there (an HTTP error such as 401 or 403, or a status in the
+    /// headers) is a rejection, logged as such with the status the call ends with.
+    /// </summary>
+    private static async Task AcceptedAsync(
+        AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, ResponseObserver observer, string address, CancellationToken ct)
+    {
+        try
+        {
+            await call.ResponseHeadersAsync;
+        }
+        catch (RpcException ex) when (ex.StatusCode is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled))
+        {
+            throw new StreamRejectedException(address, ex.Status, ex);
+        }
+
+        if (observer.Refused != true)
+        {
+            return;
+        }
+
+        try
+        {
+            // The call has ended or is about to: its status says why.
+            while (await call.ResponseStream.MoveNext(ct))
+            {
+            }
+        }
+        catch (RpcException ex)
+        {
+            throw new StreamRejectedException(address, ex.Status, ex);
+        }
+
+        throw new StreamRejectedException(address, call.GetStatus(), null);
     }
 
     private async Task ReportTrafficAsync(IClientStreamWriter<GatewayMessage> stream, SemaphoreSlim writeGate, CancellationToken ct)
@@ -155,26 +226,17 @@ public sealed class SyncClient : BackgroundService
         {
             await Task.Delay(interval, ct);
             var report = TrafficReportBuilder.Build(_counters.Read(), DateTimeOffset.UtcNow);
-            await writeGate.WaitAsync(ct);
-            try
-            {
-                await stream.WriteAsync(new GatewayMessage { Traffic = report }, ct);
-            }
-            finally
-            {
-                writeGate.Release();
-            }
+            await WriteAsync(stream, writeGate, new GatewayMessage { Traffic = report }, ct);
         }
     }
 
-    private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SemaphoreSlim writeGate, Action connected, CancellationToken ct)
+    private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SemaphoreSlim writeGate, CancellationToken ct)
     {
         List<Destination>? snapshot = null;
         long snapshotRevision = -1;
         await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
         {
-            connected();
-            long? ack = null;
+            (long Ack, List<RefusedDestination> Refused)? applied = null;
             switch (message.KindCase)
             {
                 case ControlMessage.KindOneofCase.Snapshot:
@@ -185,146 +247,58 @@ public sealed class SyncClient : BackgroundService
                         snapshotRevision = s.Revision;
                     }
 
-                    snapshot!.AddRange(s.Destinations);
+                    if (snapshot!.Count + s.Destinations.Count > MaxSnapshotDestinations)
+                    {
+                        throw new InvalidDataException($"snapshot {s.Revision} holds more than {MaxSnapshotDestinations} destinations");
+                    }
+
+                    snapshot.AddRange(s.Destinations);
                     if (s.Last)
                     {
-                        ack = ApplySnapshot(s.Revision, DestinationMapper.ToDomain(snapshot));
+                        if (s.StoreId.Length > 0 && !StoreIds.IsValid(s.StoreId))
+                        {
+                            throw new InvalidDataException($"snapshot {s.Revision} carries a malformed store id");
+                        }
+
+                        applied = _applier.ApplySnapshot(s.Revision, s.StoreId, snapshot);
                         snapshot = null;
                     }
 
                     break;
                 case ControlMessage.KindOneofCase.Delta:
-                    ack = ApplyDelta(message.Delta);
+                    applied = _applier.ApplyDelta(message.Delta);
                     break;
                 default:
                     break;
             }
 
-            if (ack is { } revision)
+            if (applied is { } a)
             {
-                await writeGate.WaitAsync(ct);
-                try
+                await WriteAsync(call.RequestStream, writeGate, new GatewayMessage { Ack = new Ack { Revision = a.Ack, ElementCount = _enforcer.ElementCount } }, ct);
+                if (a.Refused.Count > 0)
                 {
-                    await call.RequestStream.WriteAsync(new GatewayMessage { Ack = new Ack { Revision = revision, ElementCount = _enforcer.ElementCount } }, ct);
-                }
-                finally
-                {
-                    writeGate.Release();
+                    var refused = new RefusedDestinations { Revision = a.Ack, Total = a.Refused.Count };
+                    refused.Destinations.AddRange(a.Refused.Take(MaxRefusedReported));
+                    await WriteAsync(call.RequestStream, writeGate, new GatewayMessage { Refused = refused }, ct);
                 }
             }
         }
     }
 
-    private long ApplySnapshot(long revision, List<AllowedDestination> destinations)
+    private static async Task WriteAsync(IClientStreamWriter<GatewayMessage> stream, SemaphoreSlim writeGate, GatewayMessage message, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
-        var list = AllowList.Of(revision, destinations);
-        var result = _enforcer.Apply(list);
-        lock (_state.Gate)
-        {
-            _state.List = list;
-        }
-
-        Done(revision, "snapshot", result, started);
-        return revision;
-    }
-
-    private long ApplyDelta(Delta delta)
-    {
-        var started = Stopwatch.GetTimestamp();
-        ApplyResult result;
-        lock (_state.Gate)
-        {
-            var applied = _state.List.Revision;
-            if (delta.Revision <= applied)
-            {
-                return applied;
-            }
-
-            if (applied != 0 && delta.Revision != applied + 1)
-            {
-                Log.RevisionGap(_logger, delta.Revision, applied);
-                throw new InvalidOperationException($"revision {delta.Revision} does not follow {applied}");
-            }
-
-            var change = _state.List.Apply(delta.Revision, DestinationMapper.ToDomain(delta.Add), DestinationMapper.ToDomain(delta.Remove));
-            try
-            {
-                result = _enforcer.Apply(_state.List, change);
-            }
-            catch
-            {
-                // The batch failed as a whole, so the kernel still holds the previous revision: so must the list.
-                _state.List.Revert(change, applied);
-                throw;
-            }
-        }
-
-        Done(delta.Revision, "delta", result, started);
-        return delta.Revision;
-    }
-
-    private void Done(long revision, string kind, ApplyResult result, long started)
-    {
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        _status.SetRevision(revision);
-        if (result.Committed)
-        {
-            _status.CountApply();
-        }
-
-        _status.OnApplied(elapsed.TotalSeconds, _enforcer);
-        Log.Applied(_logger, revision, kind, result.Added, result.Removed, _enforcer.ElementCount, elapsed.TotalMilliseconds);
+        await writeGate.WaitAsync(ct);
         try
         {
-            // Wake the state writer; when it is already awake this write is covered by its next pass.
-            _dirty.Release();
+            await stream.WriteAsync(message, ct);
         }
-        catch (SemaphoreFullException)
+        finally
         {
-        }
-    }
-
-    private async Task WriteStateLoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            await _dirty.WaitAsync(ct);
-            WriteState();
-
-            // At most one write a second: with 100k destinations a write is a few MB, and changes come in bursts.
-            await Task.Delay(1000, ct);
-        }
-    }
-
-    private void WriteState()
-    {
-        long revision;
-        AllowedDestination[] destinations;
-        lock (_state.Gate)
-        {
-            revision = _state.List.Revision;
-            destinations = [.. _state.List.All];
-        }
-
-        try
-        {
-            _stateFile.Write(revision, destinations);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.StateWriteFailed(_logger, _stateFile.Path, ex.Message);
+            writeGate.Release();
         }
     }
 
     private string Token() => !string.IsNullOrWhiteSpace(_options.TokenFile)
         ? File.ReadAllText(_options.TokenFile).Trim()
         : _options.Token ?? string.Empty;
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _dirty.Dispose();
-        base.Dispose();
-    }
 }

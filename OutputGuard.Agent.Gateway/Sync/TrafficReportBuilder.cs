@@ -59,6 +59,8 @@ public static class TrafficReportBuilder
         report.Denied.AddRange(snapshot.Denied.OrderByDescending(d => d.Packets).Take(MaxDenied).Select(d => new DeniedDestination
         {
             Address = d.Ip,
+            Protocol = d.Protocol,
+            Port = d.Port,
             Packets = d.Packets,
             Bytes = d.Bytes,
             LastSeen = Timestamp.FromDateTimeOffset(time),

@@ -34,6 +34,9 @@ public static class InputLimits
     /// <summary>The longest agent version.</summary>
     public const int MaxVersion = 64;
 
+    /// <summary>A store id in a Hello (the ids a store makes are 32 hex characters).</summary>
+    public const int MaxStoreId = 64;
+
     /// <summary>How much of a client's input an error message quotes.</summary>
     public const int QuotedPrefix = 64;
 

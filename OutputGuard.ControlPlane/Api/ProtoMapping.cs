@@ -98,6 +98,8 @@ public static class ProtoMapping
             Undeletable = e.Undeletable,
             CreateUser = e.CreatedBy,
             CreateTime = Timestamp.FromDateTimeOffset(e.CreatedAt),
+            State = e.SuppressedBy is null ? V1.EntryState.Active : V1.EntryState.SuppressedInternal,
+            SuppressedBy = e.SuppressedBy ?? string.Empty,
         };
         proto.Ports.AddRange(e.Ports.Select(p => p.ToString()));
         return proto;
@@ -152,6 +154,7 @@ public static class ProtoMapping
         SnapshotsSent = view.SnapshotsSent,
         Gone = view.Gone,
         PruneTime = Timestamp.FromDateTimeOffset(view.PruneAt),
+        StoreId = view.Record.StoreId,
     };
 
     /// <summary>An audit event as the API shows it.</summary>

@@ -19,6 +19,12 @@ public sealed record Entry(
     string CreatedBy,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>
+    /// The internal range that covers this IP or CIDR entry since the configured internal ranges grew ("10.0.0.0/8"),
+    /// or null while the entry is published. A suppressed entry contributes no destination.
+    /// </summary>
+    public string? SuppressedBy { get; init; }
+
     /// <summary>The resource name, <c>entries/{Id}</c>.</summary>
     public string Name => FormattableString.Invariant($"entries/{Id}");
 

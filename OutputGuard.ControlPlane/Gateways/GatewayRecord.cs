@@ -10,6 +10,7 @@ namespace OutputGuard.ControlPlane.Gateways;
 /// <param name="ElementCount">Destinations in its kernel allow-sets, as it reported.</param>
 /// <param name="TokenName">The token name it authenticated with.</param>
 /// <param name="Replica">The replica that holds (or last held) its stream.</param>
+/// <param name="StoreId">The store its applied state comes from: the id in its Hello, this store's once it acknowledged.</param>
 public sealed record GatewayRecord(
     string Id,
     string Hostname,
@@ -19,4 +20,5 @@ public sealed record GatewayRecord(
     bool Connected,
     long ElementCount,
     string TokenName,
-    string Replica);
+    string Replica,
+    string StoreId = "");

@@ -87,7 +87,8 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
             var applied = hello.AppliedRevision <= currentRevision ? hello.AppliedRevision : 0;
             var session = new GatewaySession(id, token.Name, options.Value.StreamQueueCapacity, lifetime) { AckedRevision = applied };
             session.Offer(applied);
-            session.Row = new GatewayRecord(id, hello.Hostname, hello.Version, applied, time.GetUtcNow(), true, hello.ElementCount, token.Name, ReplicaName);
+            session.Row = new GatewayRecord(
+                id, hello.Hostname, hello.Version, applied, time.GetUtcNow(), true, hello.ElementCount, token.Name, ReplicaName, hello.StoreId);
             await store.UpsertGatewayAsync(session.Row, cancellationToken);
             _sessions[id] = session;
             if (previous is not null)
@@ -108,7 +109,12 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(session);
         session.AckedRevision = revision;
-        session.Row = session.Row! with { AppliedRevision = revision, ElementCount = elementCount, LastSeen = time.GetUtcNow(), Connected = true };
+        // Whatever it acknowledges was sent from this store (another store's gateway gets a snapshot first).
+        session.Row = session.Row! with
+        {
+            AppliedRevision = revision, ElementCount = elementCount, LastSeen = time.GetUtcNow(), Connected = true,
+            StoreId = session.StoreId.Length > 0 ? session.StoreId : session.Row.StoreId,
+        };
         await store.UpsertGatewayAsync(session.Row, cancellationToken);
     }
 

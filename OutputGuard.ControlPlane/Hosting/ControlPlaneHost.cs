@@ -45,6 +45,7 @@ public static class ControlPlaneHost
             TimeProvider = time,
         });
         await store.MigrateAsync(cancellationToken);
+        var suppression = await InternalEntries.ReconcileAsync(store, validator.InternalRanges, cancellationToken);
         var tokens = new TokenRegistry();
         var created = await TokenBootstrap.InitializeAsync(options, store, tokens, time, cancellationToken);
 
@@ -144,6 +145,7 @@ public static class ControlPlaneHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        InternalEntries.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InternalEntries)), suppression);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<JsonRequestCheck>();

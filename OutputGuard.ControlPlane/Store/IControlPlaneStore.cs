@@ -28,6 +28,20 @@ public interface IControlPlaneStore
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// The store's id, made once when the store was created (its identity migration). Gateways name the id their
+    /// state came from; a gateway that names another gets a full snapshot.
+    /// </summary>
+    Task<string> GetStoreIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-checks every IP and CIDR entry against <paramref name="ranges"/> in one transaction: an entry a range now
+    /// overlaps is marked suppressed by it and contributes no destination; a suppressed entry no range overlaps any
+    /// more is published again. One revision for all of it (when a destination moved) and one audit row per entry
+    /// changed by <paramref name="actor"/>.
+    /// </summary>
+    Task<SuppressionChange> ApplyInternalRangesAsync(Netlink.Addressing.InternalRanges ranges, string actor, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Creates an entry and, for IP and CIDR entries, its destinations: a destination not yet in the
     /// desired state is added with a new revision and change-log rows; the audit row names the actor.
     /// </summary>

@@ -12,7 +12,7 @@ public abstract partial class SqlControlPlaneStore
 {
     private const string EntryColumns =
         "id AS Id, value AS Value, kind AS Kind, ports AS Ports, note AS Note, undeletable AS Undeletable, " +
-        "created_by AS CreatedBy, created_at AS CreatedAt";
+        "created_by AS CreatedBy, created_at AS CreatedAt, suppressed_by AS SuppressedBy";
 
     private const string InsertAuditSql =
         "INSERT INTO audit (at, actor, action, entry_id, before_json, after_json, revision) " +
@@ -309,5 +309,8 @@ public abstract partial class SqlControlPlaneStore
         row.Note,
         row.Undeletable,
         row.CreatedBy,
-        FromUnixMs(row.CreatedAt));
+        FromUnixMs(row.CreatedAt))
+    {
+        SuppressedBy = string.IsNullOrEmpty(row.SuppressedBy) ? null : row.SuppressedBy,
+    };
 }

@@ -30,6 +30,8 @@ internal sealed class EntryRow
     public string CreatedBy { get; set; } = string.Empty;
 
     public long CreatedAt { get; set; }
+
+    public string SuppressedBy { get; set; } = string.Empty;
 }
 
 /// <summary>A <c>change_log</c> row.</summary>
@@ -82,6 +84,8 @@ internal sealed class GatewayRow
     public string TokenName { get; set; } = string.Empty;
 
     public string Replica { get; set; } = string.Empty;
+
+    public string StoreId { get; set; } = string.Empty;
 }
 
 /// <summary>A <c>stored_tokens</c> row.</summary>

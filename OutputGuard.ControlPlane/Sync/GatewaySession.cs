@@ -55,6 +55,9 @@ public sealed class GatewaySession
     /// <summary>The gateway's registry row as this session last wrote it.</summary>
     public GatewayRecord? Row { get; set; }
 
+    /// <summary>The id of the store this replica serves; what the gateway holds once it acknowledges.</summary>
+    public string StoreId { get; set; } = string.Empty;
+
     /// <summary>The last revision written to the stream.</summary>
     public long SentRevision { get; set; }
 

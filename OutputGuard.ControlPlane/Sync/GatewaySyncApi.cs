@@ -48,11 +48,13 @@ public sealed partial class GatewaySyncApi(
             ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"token '{tokenName}' is no longer configured"));
         var hello = await ReadHelloAsync(requestStream, context.CancellationToken);
         var current = await store.GetRevisionAsync(context.CancellationToken);
+        var storeId = await store.GetStoreIdAsync(context.CancellationToken);
         var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, application.ApplicationStopping);
         GatewaySession session;
         try
         {
             session = await registry.ConnectAsync(hello, token, current, lifetime, context.CancellationToken);
+            session.StoreId = storeId;
         }
         catch
         {
@@ -68,7 +70,14 @@ public sealed partial class GatewaySyncApi(
             await context.WriteResponseHeadersAsync(new Metadata());
             LogConnected(logger, session.GatewayId, hello.Hostname, hello.AppliedRevision);
             reader = ReadGatewayMessagesAsync(requestStream, session, session.Lifetime.Token);
-            await ServeAsync(session, session.AckedRevision, new GatewayStreamWriter(responseStream, context, options.Value, session, logger));
+            var sameStore = hello.StoreId == storeId;
+            if (!sameStore)
+            {
+                // Its state came from another store (or it cannot say): its revisions mean nothing here.
+                LogOtherStore(logger, session.GatewayId, InputLimits.Quote(hello.StoreId), storeId);
+            }
+
+            await ServeAsync(session, sameStore ? session.AckedRevision : null, new GatewayStreamWriter(responseStream, context, options.Value, session, logger));
         }
         finally
         {
@@ -86,12 +95,21 @@ public sealed partial class GatewaySyncApi(
         }
     }
 
-    private async Task ServeAsync(GatewaySession session, long fromRevision, GatewayStreamWriter stream)
+    /// <summary>Catches the gateway up from <paramref name="fromRevision"/> (a snapshot first when null), then streams every change.</summary>
+    private async Task ServeAsync(GatewaySession session, long? fromRevision, GatewayStreamWriter stream)
     {
         var lifetime = session.Lifetime.Token;
         try
         {
-            await CatchUpAsync(session, fromRevision, stream, lifetime);
+            if (fromRevision is { } from)
+            {
+                await CatchUpAsync(session, from, stream, lifetime);
+            }
+            else
+            {
+                await SendSnapshotAsync(session, stream, lifetime);
+            }
+
             while (await session.Reader.WaitToReadAsync(lifetime))
             {
                 if (session.IsLagging)
@@ -179,6 +197,11 @@ public sealed partial class GatewaySyncApi(
                             // gateway's own flow control instead of costing this process unbounded parsing.
                             await traffic.AdmitAsync(message.Traffic, cancellationToken);
                             traffic.Submit(session.GatewayId, message.Traffic);
+                            break;
+                        case GatewayMessage.KindOneofCase.Refused:
+                            var refused = message.Refused;
+                            LogRefusedDestinations(
+                                logger, session.GatewayId, refused.Total, refused.Revision, InputLimits.Quote(refused.Destinations.FirstOrDefault()?.Reason ?? string.Empty));
                             break;
                         case GatewayMessage.KindOneofCase.Hello:
                             throw new RpcException(new Status(StatusCode.InvalidArgument, "hello may be sent only once, as the first message"));
@@ -278,6 +301,12 @@ public sealed partial class GatewaySyncApi(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId} fell behind at revision {Revision}: its queue was full; it gets a snapshot")]
     private static partial void LogLagging(ILogger logger, string gatewayId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {GatewayId} holds state of store {TheirStore}, not of this store '{OurStore}'; it gets a snapshot")]
+    private static partial void LogOtherStore(ILogger logger, string gatewayId, string theirStore, string ourStore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId} refused {Count} malformed destination(s) of revision {Revision}, e.g.: {Reason}")]
+    private static partial void LogRefusedDestinations(ILogger logger, string gatewayId, int count, long revision, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent gateway {GatewayId} a snapshot of revision {Revision} with {Count} destinations")]
     private static partial void LogSnapshot(ILogger logger, string gatewayId, long revision, int count);

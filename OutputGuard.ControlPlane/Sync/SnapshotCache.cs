@@ -45,13 +45,14 @@ public sealed class SnapshotCache(IControlPlaneStore store, IOptions<ControlPlan
             }
 
             var state = await store.GetDesiredStateAsync(cancellationToken);
+            var storeId = await store.GetStoreIdAsync(cancellationToken);
             Interlocked.Increment(ref _loads);
             var partSize = options.Value.SnapshotPartSize;
             var parts = new List<ControlMessage>(Math.Max(1, (state.Destinations.Count + partSize - 1) / partSize));
             var offset = 0;
             do
             {
-                var message = new Snapshot { Revision = state.Revision, Part = parts.Count };
+                var message = new Snapshot { Revision = state.Revision, Part = parts.Count, StoreId = storeId };
                 for (var i = offset; i < Math.Min(offset + partSize, state.Destinations.Count); i++)
                 {
                     message.Destinations.Add(state.Destinations[i].ToProto());

@@ -29,6 +29,7 @@ public static class SyncInput
 
         CheckText("hello.hostname", hello.Hostname, InputLimits.MaxHostname);
         CheckText("hello.version", hello.Version, InputLimits.MaxVersion);
+        CheckText("hello.store_id", hello.StoreId, InputLimits.MaxStoreId);
         if (hello.AppliedRevision < 0)
         {
             throw Invalid(string.Create(CultureInfo.InvariantCulture, $"hello.applied_revision {hello.AppliedRevision} is negative"));

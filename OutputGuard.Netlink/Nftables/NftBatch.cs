@@ -104,6 +104,21 @@ public sealed class NftBatch : IDisposable
         _writer.String(NFTA_RULE_CHAIN, rule.Chain);
         var context = new NftEncodeContext(name => _setIds.TryGetValue((rule.Family, rule.Table, name), out var id) ? id : null);
         NftExpressionCodec.WriteList(_writer, NFTA_RULE_EXPRESSIONS, rule.Expressions, context);
+        if (rule.Comment is { } comment)
+        {
+            NftEventCodec.WriteComment(_writer, comment);
+        }
+
+        End(m);
+    }
+
+    /// <summary>Deletes every rule of a chain (<c>nft flush chain</c>).</summary>
+    public void FlushChain(NftChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var m = Begin(NFT_MSG_DELRULE, 0, chain.Family, $"flush chain {chain.Table} {chain.Name}");
+        _writer.String(NFTA_RULE_TABLE, chain.Table);
+        _writer.String(NFTA_RULE_CHAIN, chain.Name);
         End(m);
     }
 

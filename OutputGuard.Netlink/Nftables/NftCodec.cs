@@ -85,7 +85,7 @@ internal static class NftCodec
     internal static NftRule ParseRule(ReadOnlySpan<byte> payload)
     {
         var family = Family(payload);
-        string? table = null, chain = null;
+        string? table = null, chain = null, comment = null;
         ulong handle = 0;
         List<NftExpression> expressions = [];
         var r = new AttributeReader(payload[4..]);
@@ -97,6 +97,7 @@ internal static class NftCodec
                 case NFTA_RULE_CHAIN: chain = Wire.String(v); break;
                 case NFTA_RULE_HANDLE: handle = Wire.Be64(v); break;
                 case NFTA_RULE_EXPRESSIONS: expressions = NftExpressionCodec.ReadList(v); break;
+                case NFTA_RULE_USERDATA: comment = NftEventCodec.ReadComment(v); break;
                 default: break;
             }
         }
@@ -108,6 +109,7 @@ internal static class NftCodec
             Chain = chain ?? throw Missing("rule chain"),
             Handle = handle,
             Expressions = expressions,
+            Comment = comment,
         };
     }
 
@@ -285,7 +287,7 @@ internal static class NftCodec
         }
     }
 
-    private static NftFamily Family(ReadOnlySpan<byte> payload) => (NftFamily)Wire.Take(payload, 4)[0];
+    internal static NftFamily Family(ReadOnlySpan<byte> payload) => (NftFamily)Wire.Take(payload, 4)[0];
 
     private static NetlinkFormatException Missing(string what) => new($"An nf_tables message without its {what}.");
 }

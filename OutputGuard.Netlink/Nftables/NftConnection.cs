@@ -14,15 +14,53 @@ public sealed class NftConnection : IDisposable
     private readonly NetlinkSocket _socket;
     private readonly NetlinkWriter _writer = new();
     private readonly Lock _gate = new();
+    private readonly string? _netns;
 
-    private NftConnection(NetlinkSocket socket) => _socket = socket;
+    private NftConnection(NetlinkSocket socket, string? netns)
+    {
+        _socket = socket;
+        _netns = netns;
+    }
 
     /// <summary>Opens a connection in the calling thread's namespace.</summary>
-    public static NftConnection Open() => new(NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, null, TypeName));
+    public static NftConnection Open() => new(NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, null, TypeName), null);
 
     /// <summary>Opens a connection inside <c>/var/run/netns/<paramref name="netns"/></c>; the process does not move.</summary>
     public static NftConnection OpenIn(string netns) =>
-        new(NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, netns, TypeName));
+        new(NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, netns, TypeName), netns);
+
+    /// <summary>
+    /// The netlink port id of this connection's socket: the <see cref="NftEvent.PortId"/> of every change it commits.
+    /// </summary>
+    public uint PortId => _socket.PortId;
+
+    /// <summary>
+    /// Subscribes to nf_tables change notifications (NFNLGRP_NFTABLES, what <c>nft monitor</c> reads) in this
+    /// connection's namespace, on a socket of its own. The subscription is live when this returns; when the kernel
+    /// drops notifications (ENOBUFS) it yields <see cref="NftEvent.Lost"/>. With <paramref name="skipOwnChanges"/>
+    /// the table, chain, rule, set and element events of this connection's own commits are dropped as they arrive
+    /// (a snapshot of a million elements is a million events); with <paramref name="table"/>, those of every other
+    /// table (another program's busy ruleset). Generation events always come.
+    /// </summary>
+    public NetlinkSubscription<NftEvent> Subscribe(bool skipOwnChanges = false, string? table = null)
+    {
+        var own = skipOwnChanges ? PortId : (uint?)null;
+        return new(
+            NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, _netns, TypeName, [NFNLGRP_NFTABLES]),
+            (m, events) =>
+            {
+                if (own is { } port && m.Pid == port && (m.Type & 0xff) != NFT_MSG_NEWGEN)
+                {
+                    return;
+                }
+
+                if (NftEventCodec.ParseEvent(m.Type, m.Pid, m.Payload, table) is { } e)
+                {
+                    events.Add(e);
+                }
+            },
+            static () => NftEvent.Lost);
+    }
 
     /// <summary>Starts a batch; nothing reaches the kernel until <see cref="NftBatch.Commit"/>.</summary>
     public NftBatch BeginBatch() => new(this);

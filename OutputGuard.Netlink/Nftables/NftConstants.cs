@@ -47,6 +47,9 @@ internal static class NftConstants
     internal const ushort NFTA_RULE_HANDLE = 3;
     internal const ushort NFTA_RULE_EXPRESSIONS = 4;
     internal const ushort NFTA_RULE_POSITION = 6;
+    internal const ushort NFTA_RULE_USERDATA = 7;
+    internal const byte NFTNL_UDATA_RULE_COMMENT = 0;
+    internal const int NFTNL_UDATA_COMMENT_MAXLEN = 128;
 
     internal const ushort NFTA_SET_TABLE = 1;
     internal const ushort NFTA_SET_NAME = 2;
@@ -90,6 +93,11 @@ internal static class NftConstants
     internal const ushort NFTA_EXPR_DATA = 2;
 
     internal const ushort NFTA_GEN_ID = 1;
+    internal const ushort NFTA_GEN_PROC_PID = 2;
+    internal const ushort NFTA_GEN_PROC_NAME = 3;
+
+    /// <summary>NFNLGRP_NFTABLES of &lt;linux/netfilter/nfnetlink.h&gt;: nf_tables change notifications.</summary>
+    internal const uint NFNLGRP_NFTABLES = 7;
 
     internal static ushort MessageType(byte msg) => (ushort)((NFNL_SUBSYS_NFTABLES << 8) | msg);
 

@@ -17,6 +17,12 @@ public sealed record NftRule
     /// <summary>The expressions, in order.</summary>
     public required IReadOnlyList<NftExpression> Expressions { get; init; }
 
+    /// <summary>
+    /// The rule's comment (NFTA_RULE_USERDATA in nft's format, so <c>nft list</c> shows it as <c>comment "…"</c>);
+    /// at most 127 bytes of UTF-8.
+    /// </summary>
+    public string? Comment { get; init; }
+
     /// <summary>The kernel's handle (read back; needed to delete a rule).</summary>
     public ulong Handle { get; init; }
 }

@@ -1,7 +1,7 @@
 // Gateway benchmarks (root, Linux): kernel apply latency, end-to-end update latency (API call → applied in the
 // gateway's kernel), forwarding throughput and agent memory, each with N destinations present against a baseline
 // measured in the same run.
-//   dotnet run -c Release -- [--destinations N] [--changes M] [--seconds S] [--skip-end-to-end]
+//   dotnet run -c Release -- [--destinations N] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,6 +15,8 @@ using OutputGuard.V1;
 var destinations = Option("--destinations", 100_000);
 var changes = Option("--changes", 1000);
 var seconds = Option("--seconds", 3);
+var flows = Option("--flows", 100_000);
+var rounds = Option("--rounds", 3);
 var settings = new EnforcerSettings { Internal = InternalRanges.Create([], BenchLab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
 
 // Public addresses from 11.0.0.0 on (one per destination), never the sink.
@@ -22,6 +24,7 @@ static AllowedDestination Host(int i) => AllowedDestination.Any(IpPrefix.Host(ne
     System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(0x0B000000 + i))))));
 
 var rows = new List<string[]>();
+var revocation = new List<string[]>();
 
 // 1. Kernel: one delta applied by the enforcer (diff + one netlink batch), with 0 and with N destinations present.
 using (var lab = new BenchLab())
@@ -58,6 +61,30 @@ using (var lab = new BenchLab())
         var commits = probe.GetGenerationId() - generation;
         rows.Add(["kernel: apply one delta", present.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(samples)), Ms(P99(samples)), ""]);
         rows.Add(["  kernel commits seen (generation id)", present.ToString("N0", CultureInfo.InvariantCulture), commits.ToString(CultureInfo.InvariantCulture), $"of {changes}", ""]);
+
+        // Drift repair: what the gateway does when someone else changed the table (the events arrive within ms).
+        var scan = Stopwatch.StartNew();
+        var clean = enforcer.Repair(DriftScope.Everything);
+        rows.Add(["drift: verify everything, nothing found", present.ToString("N0", CultureInfo.InvariantCulture), Ms(scan.Elapsed.TotalMilliseconds), clean.Drifted ? "DRIFT" : "clean", ""]);
+        BenchLab.In(lab.Gateway, "nft", "add", "element", "inet", TableLayout.TableName, "hosts4", "{ 198.51.100.99 }");
+        var foreign = Stopwatch.StartNew();
+        enforcer.Repair(new DriftScope(false, new HashSet<string>(StringComparer.Ordinal))
+        {
+            Changes = new Dictionary<string, IReadOnlyList<(NftSetElement, bool)>>(StringComparer.Ordinal)
+            {
+                ["hosts4"] = [(NftSetElement.Address(IPAddress.Parse("198.51.100.99")), true)],
+            },
+        });
+        rows.Add(["drift: foreign element removed (from its event)", present.ToString("N0", CultureInfo.InvariantCulture), Ms(foreign.Elapsed.TotalMilliseconds), "", ""]);
+        BenchLab.In(lab.Gateway, "nft", "add", "element", "inet", TableLayout.TableName, "hosts4", "{ 198.51.100.99 }");
+        var read = Stopwatch.StartNew();
+        enforcer.Repair(new DriftScope(false, new HashSet<string>(StringComparer.Ordinal) { "hosts4" }));
+        rows.Add(["drift: foreign element removed (set read whole)", present.ToString("N0", CultureInfo.InvariantCulture), Ms(read.Elapsed.TotalMilliseconds),
+            present > AllowListEnforcer.LargeSet ? $"not read: over {AllowListEnforcer.LargeSet:N0}" : "", ""]);
+        BenchLab.In(lab.Gateway, "nft", "delete", "table", "inet", TableLayout.TableName);
+        var recreate = Stopwatch.StartNew();
+        enforcer.Repair(DriftScope.Structure);
+        rows.Add(["drift: deleted table recreated with every element", present.ToString("N0", CultureInfo.InvariantCulture), Ms(recreate.Elapsed.TotalMilliseconds), "", ""]);
     }
 }
 
@@ -67,21 +94,59 @@ rows.Clear();
 // 2. Throughput through the gateway: no table against the table holding N destinations (the sink allowed).
 using (var lab = new BenchLab())
 {
+    // Rounds interleave the paths, and each path's median is kept: the machine is shared, and a single stream
+    // drifts with whatever else runs. "No filter" is the table switched off (dormant): its hooks are gone.
     var port = 5201;
-    var baseline = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+    var withSink = Enumerable.Range(0, destinations).Select(Host).Append(AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink))).ToList();
+    var withSinkPorts = Enumerable.Range(0, destinations).Select(Host).Append(new AllowedDestination(IpPrefix.Host(BenchLab.Sink), 6, 5000, 5300)).ToList();
     using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
     enforcer.Start();
-    enforcer.Apply(AllowList.Of(1, Enumerable.Range(0, destinations).Select(Host).Append(AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink)))));
-    var filtered = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
-    enforcer.Apply(AllowList.Of(2, Enumerable.Range(0, destinations).Select(Host).Append(new AllowedDestination(IpPrefix.Host(BenchLab.Sink), 6, 5000, 5300))));
-    var filteredPorts = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
-    rows.Add(["no filter", "0", Gbit(baseline), "1.00"]);
-    rows.Add(["allow-list, sink in hosts set", destinations.ToString("N0", CultureInfo.InvariantCulture), Gbit(filtered), (filtered / baseline).ToString("0.00", CultureInfo.InvariantCulture)]);
-    rows.Add(["allow-list, sink by tcp/5000-5300", destinations.ToString("N0", CultureInfo.InvariantCulture), Gbit(filteredPorts), (filteredPorts / baseline).ToString("0.00", CultureInfo.InvariantCulture)]);
+    enforcer.Apply(AllowList.Of(1, withSink));
+    var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+    void Sample(string path, double value) => (samples.TryGetValue(path, out var l) ? l : samples[path] = []).Add(value);
+    for (var round = 0; round < rounds; round++)
+    {
+        BenchLab.In(lab.Gateway, "nft", "add", "table", "inet", TableLayout.TableName, "{ flags dormant; }");
+        Sample("none", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        enforcer.Repair(DriftScope.Structure);
+        Sample("hosts", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+
+        // The per-packet cost of revocation that cuts, against a blanket "ct state established accept" at the head
+        // of the chain (the shortcut that let revoked connections live on, and skipped the per-packet counting).
+        BenchLab.In(lab.Gateway, "nft", "insert", "rule", "inet", TableLayout.TableName, TableLayout.ForwardChain, "ct", "state", "established,related", "accept");
+        Sample("shortcut", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        enforcer.Repair(DriftScope.Structure);
+        enforcer.Apply(AllowList.Of(2 + (round * 2), withSinkPorts));
+        Sample("ports", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        enforcer.Apply(AllowList.Of(3 + (round * 2), withSink));
+    }
+
+    var baseline = Median(samples["none"]);
+    string Share(string path) => (Median(samples[path]) / baseline).ToString("0.00", CultureInfo.InvariantCulture);
+    var n = destinations.ToString("N0", CultureInfo.InvariantCulture);
+    rows.Add(["no filter (table dormant)", "0", Gbit(baseline), "1.00"]);
+    rows.Add(["allow-list, sink in hosts set (every packet checked: revocation cuts)", n, Gbit(Median(samples["hosts"])), Share("hosts")]);
+    rows.Add(["allow-list, sink by tcp/5000-5300", n, Gbit(Median(samples["ports"])), Share("ports")]);
+    rows.Add(["  hosts set with a blanket established accept first (no revocation)", n, Gbit(Median(samples["shortcut"])), Share("shortcut")]);
+
+    var cut = await RevocationBench.CutAsync(lab, port++, () => enforcer.Apply(AllowList.Of(100, Enumerable.Range(0, destinations).Select(Host))));
+    revocation.Add(["revocation (snapshot without the sink) to the last byte of an open stream", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(cut)]);
+    var current = AllowList.Of(101, withSink);
+    enforcer.Apply(current);
+    var delta = await RevocationBench.CutAsync(lab, port++, () =>
+        enforcer.Apply(current, current.Apply(102, [], [AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink))])));
+    revocation.Add(["revocation (one delta) to the last byte of an open stream", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(delta)]);
+    enforcer.Apply(AllowList.Of(103, withSink));
+    if (RevocationBench.ConntrackCost(lab, flows) is { } ct)
+    {
+        revocation.Add([$"ctnetlink alternative: delete one address's entries, none there ({ct.Tracked:N0} tracked)", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(ct.ScanMs)]);
+        revocation.Add([$"ctnetlink alternative: delete one address's entries, all {ct.Tracked:N0} of them", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(ct.DeleteMs)]);
+    }
 }
 
 Print("Forwarding throughput, one TCP stream client → gateway → sink (veth)", ["path", "destinations", "Gbit/s", "ratio"], rows);
 rows.Clear();
+Print("Revocation of an established connection", ["what", "destinations", "time"], revocation);
 
 if (!args.Contains("--skip-end-to-end"))
 {

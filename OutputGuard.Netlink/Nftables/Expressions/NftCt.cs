@@ -18,6 +18,15 @@ public sealed record NftCt(NftCtKey Key, int Register = NftRegisters.Reg1, byte?
     /// <summary>The ct state bit of a related connection.</summary>
     public const uint StateRelated = 4;
 
+    /// <summary>The ct state bit of a new connection.</summary>
+    public const uint StateNew = 8;
+
+    /// <summary>NFTA_CT_DIRECTION of the original direction (IP_CT_DIR_ORIGINAL).</summary>
+    public const byte Original = 0;
+
+    /// <summary>NFTA_CT_DIRECTION of the reply direction (IP_CT_DIR_REPLY); also the value <c>ct direction</c> loads for replies.</summary>
+    public const byte Reply = 1;
+
     /// <inheritdoc />
     public override string Name => "ct";
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using OutputGuard.Netlink.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.EndToEnd;
 
@@ -62,9 +65,8 @@ public sealed class AgentProcessTests : IDisposable
         Shell.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         Shell.In(_ns.Name, "ip", "link", "set", "lo", "up");
         const int count = 3000;
-        File.WriteAllLines(Path.Combine(_dir, "state"), [
-            "outputguard-state 1 revision 77",
-            .. Enumerable.Range(0, count).Select(i => $"11.0.{i / 256}.{i % 256}/32")]);
+        new StateFile(Path.Combine(_dir, "state")).Write(AllowList.Of(77, Enumerable.Range(0, count).Select(i =>
+            AllowedDestination.Any(IpPrefix.Parse($"11.0.{i / 256}.{i % 256}/32"))), "5f0c0000000000000000000000000001"));
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "netns", "exec", _ns.Name }.Concat(AgentArgs()))
         {

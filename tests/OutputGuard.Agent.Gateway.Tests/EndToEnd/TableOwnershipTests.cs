@@ -107,24 +107,6 @@ public sealed class TableOwnershipTests : IDisposable
     }
 
     [Fact]
-    public async Task A_damaged_state_file_exits_1_and_changes_no_existing_table()
-    {
-        await using (var first = await GatewayRun.StartAsync(_ns.Name, null, [.. Args("one", 9900)]))
-        {
-            await first.StopAsync();
-        }
-
-        var before = GatewayRun.Table(_ns.Name);
-        File.WriteAllText(Path.Combine(_dir, "state-one"), "not a state file\n");
-
-        var (code, _, stderr) = await GatewayRun.RunToExitAsync(_ns.Name, null, [.. Args("one", 9900)]);
-
-        Assert.Equal(1, code);
-        Assert.Contains("state_file", stderr, StringComparison.Ordinal);
-        Assert.Equal(before, GatewayRun.Table(_ns.Name));
-    }
-
-    [Fact]
     public async Task Observe_mode_is_on_only_while_its_gateway_runs_and_is_shown()
     {
         var observing = await GatewayRun.StartAsync(_ns.Name, null, [.. Args("one", 9900), "--observe"]);

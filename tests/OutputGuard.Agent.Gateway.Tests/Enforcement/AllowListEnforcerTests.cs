@@ -1,17 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
-using OutputGuard.Netlink.Addressing;
 using OutputGuard.Netlink.Nftables;
+using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 
 namespace OutputGuard.Agent.Gateway.Tests.Enforcement;
 
 public sealed class AllowListEnforcerTests : IDisposable
 {
-    private static readonly EnforcerSettings Settings = new()
-    {
-        Internal = InternalRanges.Create([], Lab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)),
-    };
+    private static readonly EnforcerSettings Settings = Destinations.LabSettings;
 
     private readonly GatewayNamespace _ns = new();
 
@@ -24,8 +21,6 @@ public sealed class AllowListEnforcerTests : IDisposable
         return e;
     }
 
-    private static AllowedDestination D(string text) =>
-        AllowedDestination.TryParse(text, out var d) ? d : throw new ArgumentException(text);
 
     private uint Generation()
     {
@@ -133,12 +128,31 @@ public sealed class AllowListEnforcerTests : IDisposable
     }
 
     [Fact]
+    public void Delta_that_replaces_a_port_rule_with_a_wider_one_is_one_batch_that_keeps_the_port_open()
+    {
+        using var enforcer = Enforcer();
+        var list = AllowList.Of(1, [D("203.0.113.12/32 6 443 443")]);
+        enforcer.Apply(list);
+        var before = Generation();
+
+        var change = list.Apply(2, [D("203.0.113.12/32 6 443 8443")], [D("203.0.113.12/32 6 443 443")]);
+        var result = enforcer.Apply(list, change);
+
+        Assert.True(result.Committed);
+        Assert.Equal(before + 1, Generation());
+        var set = _ns.Nft("list", "set", "inet", "outputguard", "ports4");
+        Assert.Contains("203.0.113.12 . tcp . 443-8443", set, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.12 . tcp . 443-8443", _ns.Nft("list", "set", "inet", "outputguard", "ports4_in"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Observe_mode_accepts_after_recording()
     {
         using var enforcer = Enforcer(Settings with { Observe = true });
 
         var chain = _ns.Nft("list", "chain", "inet", "outputguard", "forward");
-        Assert.Contains("update @denied4 { ip daddr timeout 1h } accept", chain, StringComparison.Ordinal);
+        Assert.Contains("update @denied4 { ip daddr . meta l4proto . tcp dport timeout 1h } accept", chain, StringComparison.Ordinal);
+        Assert.DoesNotContain(" drop", chain.Replace("policy drop", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

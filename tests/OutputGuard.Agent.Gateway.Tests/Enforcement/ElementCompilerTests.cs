@@ -3,13 +3,13 @@ using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Netlink.Addressing;
+using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 
 namespace OutputGuard.Agent.Gateway.Tests.Enforcement;
 
 public sealed class ElementCompilerTests
 {
-    private static AllowedDestination D(string text) =>
-        AllowedDestination.TryParse(text, out var d) ? d : throw new ArgumentException(text);
 
     [Fact]
     public void Adjacent_cidrs_become_one_interval()

@@ -114,6 +114,27 @@ public sealed partial class ControlPlane : IAsyncDisposable
 
     public TrafficService.TrafficServiceClient Traffic => new(Channel());
 
+    public GatewayService.GatewayServiceClient Gateways => new(Channel());
+
+    /// <summary>The store id, as a gateway learns it: from the snapshot a new gateway (<paramref name="probeId"/>) is sent.</summary>
+    public async Task<string> StoreIdAsync(string probeId = "store-id-probe")
+    {
+        using var channel = GrpcChannel.ForAddress(GrpcUri);
+        var headers = new Metadata { { "authorization", $"Bearer {GatewayToken}" } };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var call = new GatewaySync.GatewaySyncClient(channel).Sync(headers, cancellationToken: cts.Token);
+        await call.RequestStream.WriteAsync(new GatewayMessage { Hello = new Hello { GatewayId = probeId, Hostname = "probe" } }, cts.Token);
+        while (await call.ResponseStream.MoveNext(cts.Token))
+        {
+            if (call.ResponseStream.Current.Snapshot is { Last: true } snapshot)
+            {
+                return snapshot.StoreId;
+            }
+        }
+
+        throw new InvalidOperationException("the stream ended without a snapshot");
+    }
+
     public async Task<Entry> AllowAsync(string value, params string[] ports)
     {
         var entry = new Entry { Value = value };

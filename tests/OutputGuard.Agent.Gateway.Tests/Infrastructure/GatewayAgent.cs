@@ -79,6 +79,20 @@ public sealed partial class GatewayAgent : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>What <c>/healthz</c> answers (any status), or the error when it cannot be reached.</summary>
+    public async Task<string> HealthAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri($"http://{_lab.GatewayControlAddress}:9900/healthz"));
+            return await response.Content.ReadAsStringAsync();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The metrics page as Prometheus text.</summary>
     public async Task<string> MetricsAsync() => await Http.GetStringAsync(MetricsUri);
 

@@ -32,6 +32,13 @@ public class GatewayLab : IAsyncLifetime
         Agent = await StartAgentAsync();
     }
 
+    /// <summary>Restarts the agent (same state file, same kernel table) pointed at another control plane.</summary>
+    public async Task MoveAgentAsync(Uri controlPlane, params string[] extra)
+    {
+        await Agent.DisposeAsync();
+        Agent = await GatewayAgent.StartAsync(Lab, controlPlane, StateFile, [.. AgentFlags, .. extra]);
+    }
+
     /// <summary>Waits until the agent applied the control plane's current revision.</summary>
     public async Task SyncedAsync() => await Agent.WaitForRevisionAsync(await ControlPlane.RevisionAsync());
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
-using OutputGuard.Netlink.Addressing;
 using OutputGuard.Netlink.Nftables;
+using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 
 namespace OutputGuard.Agent.Gateway.Tests.Metrics;
 
@@ -13,20 +13,19 @@ public sealed class KernelCounterReaderTests : IDisposable
 
     public void Dispose() => _ns.Dispose();
 
-    private static AllowedDestination D(string text) =>
-        AllowedDestination.TryParse(text, out var d) ? d : throw new ArgumentException(text);
 
     [Fact]
     public void Denied_destinations_are_bounded_to_the_busiest()
     {
-        var settings = new EnforcerSettings { Internal = InternalRanges.Create([], Lab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
+        var settings = Destinations.LabSettings;
         using (var enforcer = new AllowListEnforcer(NftConnection.OpenIn(_ns.Name), settings, NullLogger.Instance))
         {
             enforcer.Start();
         }
 
         _ns.Nft("add", "element", "inet", "outputguard", "denied4",
-            "{ 203.0.113.1 counter packets 1 bytes 60, 203.0.113.2 counter packets 9 bytes 600, 203.0.113.3 counter packets 5 bytes 300, 203.0.113.4, 203.0.113.5 }");
+            "{ 203.0.113.1 . tcp . 443 counter packets 1 bytes 60, 203.0.113.2 . tcp . 8081 counter packets 9 bytes 600, "
+            + "203.0.113.3 . udp . 53 counter packets 5 bytes 300, 203.0.113.4 . icmp . 0, 203.0.113.5 . tcp . 80 }");
         using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), TimeSpan.Zero, 2, NullLogger.Instance);
 
         var snapshot = reader.Read();
@@ -34,12 +33,14 @@ public sealed class KernelCounterReaderTests : IDisposable
         Assert.Equal(5, snapshot.DeniedTotal);
         Assert.Equal(["203.0.113.2", "203.0.113.3"], snapshot.Denied.Select(d => d.Ip));
         Assert.Equal(9UL, snapshot.Denied[0].Packets);
+        Assert.Equal((6, 8081), (snapshot.Denied[0].Protocol, snapshot.Denied[0].Port));
+        Assert.Equal(("udp", 53), (snapshot.Denied[1].ProtocolName, snapshot.Denied[1].Port));
     }
 
     [Fact]
     public void Port_ranges_of_one_address_are_summed_under_its_label()
     {
-        var settings = new EnforcerSettings { Internal = InternalRanges.Create([], Lab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
+        var settings = Destinations.LabSettings;
         using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(_ns.Name), settings, NullLogger.Instance);
         enforcer.Start();
         enforcer.Apply(AllowList.Of(1, [D("203.0.113.7/32 6 80 80"), D("203.0.113.7/32 6 443 443"), D("198.51.100.0/24")]));

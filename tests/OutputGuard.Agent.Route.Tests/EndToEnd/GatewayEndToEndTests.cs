@@ -18,7 +18,10 @@ public sealed class GatewayEndToEndTests : IDisposable
     [Fact]
     public async Task Client_reaches_an_allowed_address_through_the_gateway_and_not_an_unlisted_one()
     {
-        await File.WriteAllTextAsync(_stateFile, $"outputguard-state 1 revision 7\n{EndToEndLab.Allowed}/32 6 80 80\n");
+        // The gateway's state file, version 2: its lines, then the SHA-256 of every byte above the checksum line.
+        var body = $"outputguard-state 2\nstore -\nrevision 7\ndestinations 1\n{EndToEndLab.Allowed}/32 6 80 80\n";
+        var sum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)));
+        await File.WriteAllTextAsync(_stateFile, $"{body}sha256 {sum}\n");
         await using var gateway = await StartGatewayAsync();
         Assert.Equal("NetworkUnreachable", await TryAsync(EndToEndLab.Allowed));
 

@@ -14,7 +14,7 @@ public sealed class MetricsTests(SqliteServerFixture fixture) : IClassFixture<Sq
         var entries = new EntryService.EntryServiceClient(fixture.Server.Channel(TestTokens.Editor));
         await entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = "203.0.113.77" } });
         var revision = (await fixture.Server.Store.GetDesiredStateAsync(CancellationToken.None)).Revision;
-        await using var gateway = await SyncClient.ConnectAsync(fixture.Server.Channel(TestTokens.Gateway), "gw-metrics", revision);
+        await using var gateway = await SyncClient.ConnectAsync(fixture.Server.Channel(TestTokens.Gateway), "gw-metrics", revision, storeId: await fixture.Server.Store.GetStoreIdAsync(CancellationToken.None));
         using var http = fixture.Server.Http(TestTokens.Viewer);
 
         var text = await Eventually.Until(

@@ -25,9 +25,12 @@ public sealed class SyncClient : IAsyncDisposable
     /// <summary>The response headers (they arrive before any message).</summary>
     public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
 
-    /// <summary>Opens a stream and sends Hello; with <paramref name="read"/> false nothing is read until <see cref="StartReading"/>.</summary>
-    public static Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true) =>
-        ConnectAsync(channel, new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision }, read);
+    /// <summary>
+    /// Opens a stream and sends Hello; with <paramref name="read"/> false nothing is read until <see cref="StartReading"/>.
+    /// A Hello whose <paramref name="storeId"/> is not the server's store id gets a snapshot whatever its revision.
+    /// </summary>
+    public static Task<SyncClient> ConnectAsync(GrpcChannel channel, string gatewayId, long appliedRevision, bool read = true, string storeId = "") =>
+        ConnectAsync(channel, new Hello { GatewayId = gatewayId, Hostname = "test-host", Version = "test", AppliedRevision = appliedRevision, StoreId = storeId }, read);
 
     /// <summary>Opens a stream and sends <paramref name="hello"/>.</summary>
     public static async Task<SyncClient> ConnectAsync(GrpcChannel channel, Hello hello, bool read = true)

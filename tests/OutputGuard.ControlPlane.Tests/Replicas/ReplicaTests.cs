@@ -60,7 +60,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Entry_added_through_one_replica_reaches_a_stream_client_of_the_other_within_a_second()
     {
         var revision = await Store().GetRevisionAsync(CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(Channel(_b, TestTokens.Gateway), "gw-on-b", appliedRevision: revision);
+        await using var gateway = await SyncClient.ConnectAsync(Channel(_b, TestTokens.Gateway), "gw-on-b", appliedRevision: revision, storeId: await Store().GetStoreIdAsync(CancellationToken.None));
         await Eventually.True(async () => (await Gateways(_b).ListGatewaysAsync(new ListGatewaysRequest())).Gateways.Any(g => g.Connected), TimeSpan.FromSeconds(10), "gateway connected to B");
 
         var a = Entries(_a);

@@ -41,7 +41,7 @@ public sealed class DnsChurnTests(ITestOutputHelper output) : IAsyncLifetime
         var name = await _server.AllowAsync(_dns.Name("web"), "tcp/443");
         await Eventually.Until(() => _server.AddressesAsync(name), a => a.Count == 1, TimeSpan.FromSeconds(10), "web resolved");
         var first = await _server.Store.GetRevisionAsync(CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-dns", appliedRevision: first);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-dns", appliedRevision: first, storeId: await _server.Store.GetStoreIdAsync(CancellationToken.None));
 
         await _dns.SetRecordsAsync([("web", "203.0.113.10"), ("web", "203.0.113.11"), ("web", "2001:db8::11")]);
         var delta = await NextDeltaAddingAsync(gateway, "203.0.113.11/32", TimeSpan.FromSeconds(10));

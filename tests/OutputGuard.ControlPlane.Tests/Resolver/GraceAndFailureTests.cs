@@ -47,7 +47,7 @@ public sealed class GraceAndFailureTests(ITestOutputHelper output) : IAsyncLifet
             a => a.Contains("203.0.113.21 InGrace"),
             Deadline,
             "203.0.113.21 entered its grace period");
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-grace", appliedRevision: revisionBefore);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-grace", appliedRevision: revisionBefore, storeId: await _server.Store.GetStoreIdAsync(CancellationToken.None));
         _clock.Advance(TimeSpan.FromMinutes(59));
         await _server.ResolveAsync(name);
         var stillAllowed = await _server.DesiredPrefixesAsync();
@@ -74,7 +74,7 @@ public sealed class GraceAndFailureTests(ITestOutputHelper output) : IAsyncLifet
         var name = await _server.AllowAsync(_dns.Name("v"));
         await Eventually.Until(() => _server.AddressesAsync(name), a => a.Count == 2, Deadline, "v resolved");
         var revision = await _server.Store.GetRevisionAsync(CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-now", appliedRevision: revision);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-now", appliedRevision: revision, storeId: await _server.Store.GetStoreIdAsync(CancellationToken.None));
 
         await _dns.SetRecordsAsync([("v", "203.0.113.20"), ("v", "203.0.113.21"), ("v", "203.0.113.22")]);
         var resolved = await Eventually.Until(() => _server.ResolveAsync(name), r => r.Added.Count > 0, Deadline, "ResolveEntry saw 203.0.113.22");

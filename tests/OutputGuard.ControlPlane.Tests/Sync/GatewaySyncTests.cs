@@ -20,6 +20,8 @@ public sealed class GatewaySyncTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    private Task<string> StoreId() => _server.Store.GetStoreIdAsync(CancellationToken.None);
+
     [Fact]
     public async Task Gateway_with_an_old_revision_gets_exactly_the_missed_deltas_then_live_ones()
     {
@@ -27,7 +29,7 @@ public sealed class GatewaySyncTests : IAsyncLifetime
         await Allow("203.0.113.2");
         await Allow("203.0.113.3");
 
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-a", appliedRevision: 1);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-a", appliedRevision: 1, storeId: await StoreId());
         var first = await gateway.NextAsync();
         var second = await gateway.NextAsync();
         await Allow("203.0.113.4");
@@ -47,7 +49,7 @@ public sealed class GatewaySyncTests : IAsyncLifetime
         }
 
         await _server.Store.TrimChangeLogAsync(2, CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-b", appliedRevision: 1);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-b", appliedRevision: 1, storeId: await StoreId());
 
         var (revision, destinations) = await gateway.NextSnapshotAsync();
 
@@ -59,7 +61,7 @@ public sealed class GatewaySyncTests : IAsyncLifetime
     public async Task Replayed_create_makes_no_revision_and_no_delta()
     {
         await Allow("192.0.2.1");
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-c", appliedRevision: 1);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-c", appliedRevision: 1, storeId: await StoreId());
 
         await Allow("192.0.2.1");
         await Allow("192.0.2.2");
@@ -74,7 +76,7 @@ public sealed class GatewaySyncTests : IAsyncLifetime
     public async Task Delete_is_streamed_as_a_remove()
     {
         var entry = await Allow("2001:db8::7");
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-d", appliedRevision: 1);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-d", appliedRevision: 1, storeId: await StoreId());
 
         await _entries.DeleteEntryAsync(new DeleteEntryRequest { Name = entry.Name });
         var next = await gateway.NextAsync();
