@@ -116,8 +116,8 @@ public sealed partial class ControlPlane : IAsyncDisposable
 
     public GatewayService.GatewayServiceClient Gateways => new(Channel());
 
-    /// <summary>The store id, as a gateway learns it: from the snapshot a new gateway (<paramref name="probeId"/>) is sent.</summary>
-    public async Task<string> StoreIdAsync(string probeId = "store-id-probe")
+    /// <summary>The store id, as a gateway learns it: from the snapshot a new gateway (<paramref name="probeId"/>, in the gateway token's scope) is sent.</summary>
+    public async Task<string> StoreIdAsync(string probeId = "og-gg-store-id-probe")
     {
         using var channel = GrpcChannel.ForAddress(GrpcUri);
         var headers = new Metadata { { "authorization", $"Bearer {GatewayToken}" } };

@@ -37,10 +37,12 @@ public sealed partial class GatewayAgent : IAsyncDisposable
     public static async Task<GatewayAgent> StartAsync(Lab lab, Uri controlPlane, string stateFile, params string[] extra)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A single-value flag may be given once: a test's own --token replaces the lab's.
+        string[] token = extra.Contains("--token") ? [] : ["--token", ControlPlane.GatewayToken];
         string[] args =
         [
             "netns", "exec", lab.Gateway, "dotnet", Shell.ArtifactPath("GatewayDll"),
-            "--control-plane", controlPlane.ToString(), "--token", ControlPlane.GatewayToken,
+            "--control-plane", controlPlane.ToString(), .. token,
             "--state-file", stateFile, "--treat-as-public", Lab.TreatAsPublic,
             "--metrics-address", "0.0.0.0:9900", "--hostname", "gw-test", "--gateway-id", lab.Gateway,
             "--counters-interval-ms", "0", "--report-interval-ms", "300", .. extra,

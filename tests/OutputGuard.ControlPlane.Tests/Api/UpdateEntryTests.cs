@@ -31,7 +31,8 @@ public sealed class UpdateEntryTests : IAsyncLifetime
     {
         var entry = await CreateAsync("203.0.113.30", "tcp/443");
         var revision = await _server.Store.GetRevisionAsync(CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-update", appliedRevision: revision);
+        await using var gateway = await SyncClient.ConnectAsync(
+            _server.Channel(TestTokens.Gateway), "gw-update", appliedRevision: revision, storeId: await _server.Store.GetStoreIdAsync(CancellationToken.None));
 
         var updated = await _entries.UpdateEntryAsync(new UpdateEntryRequest
         {

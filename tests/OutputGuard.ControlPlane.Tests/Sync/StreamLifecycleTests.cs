@@ -49,7 +49,8 @@ public sealed class StreamLifecycleTests(MariaDbDatabase mariaDb) : IClassFixtur
         await entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = "203.0.113.22" } });
 
         // At the current revision nothing is sent; the headers still tell the gateway it is connected.
-        await using var current = await SyncClient.ConnectAsync(server.Channel(TestTokens.Gateway), "gw-current", appliedRevision: 1);
+        await using var current = await SyncClient.ConnectAsync(
+            server.Channel(TestTokens.Gateway), "gw-current", appliedRevision: 1, storeId: await server.Store.GetStoreIdAsync(CancellationToken.None));
         var headers = await current.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.NotNull(headers);
