@@ -1,4 +1,4 @@
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// Reads IPv4 addresses the way inet_aton(3) does — one to four parts, each decimal, octal with a

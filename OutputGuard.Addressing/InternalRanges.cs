@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// The address ranges that are never allowed and never routed to a gateway: IANA's special-purpose

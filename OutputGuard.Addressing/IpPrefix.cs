@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
 
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// An IPv4 or IPv6 network in CIDR form with its host bits cleared: <c>203.0.113.0/24</c>,

@@ -1,4 +1,4 @@
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// An internal range with the name an operator reads in an error message:

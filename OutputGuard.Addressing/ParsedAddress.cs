@@ -1,4 +1,4 @@
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>An operator's address or CIDR after <see cref="OperatorAddress.TryParse"/> accepted it.</summary>
 /// <param name="Prefix">

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// Sorted, disjoint named ranges of one family, searched by binary search on their first and

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// A map from disjoint address ranges of one family to names, built by painting layers in order:

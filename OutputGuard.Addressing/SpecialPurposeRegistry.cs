@@ -1,4 +1,4 @@
-namespace OutputGuard.Netlink.Addressing;
+namespace OutputGuard.Addressing;
 
 /// <summary>
 /// The IANA IPv4 and IPv6 Special-Purpose Address Registries (as of 2025-10) reduced to what

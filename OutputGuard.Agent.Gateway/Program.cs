@@ -9,7 +9,7 @@ using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Configuration.Startup;
 using OutputGuard.Configuration.Values;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
 

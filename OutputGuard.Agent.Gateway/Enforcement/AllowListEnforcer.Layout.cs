@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;

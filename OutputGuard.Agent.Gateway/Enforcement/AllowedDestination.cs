@@ -1,5 +1,5 @@
 using System.Globalization;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 

@@ -1,4 +1,4 @@
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Agent.Gateway.Enforcement;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 
 namespace OutputGuard.Agent.Gateway.Metrics;

@@ -1,5 +1,5 @@
 using OutputGuard.Agent.Gateway.Enforcement;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.V1;
 
 namespace OutputGuard.Agent.Gateway.Sync;

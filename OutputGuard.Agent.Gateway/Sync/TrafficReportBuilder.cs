@@ -1,7 +1,7 @@
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using OutputGuard.Agent.Gateway.Metrics;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.V1;
 
 namespace OutputGuard.Agent.Gateway.Sync;

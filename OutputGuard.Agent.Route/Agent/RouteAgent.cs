@@ -26,7 +26,7 @@ public sealed class RouteAgent(RouteAgentOptions options, RoutePlan plan, ILogge
 
     private string _lastProblems = "";
     private string _lastAllDown = "";
-    private HashSet<Netlink.Addressing.IpPrefix> _knownForeign = [];
+    private HashSet<Addressing.IpPrefix> _knownForeign = [];
 
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> fires. Returns 1 without changing anything when a

@@ -1,5 +1,5 @@
 using System.Net;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Configuration;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using OutputGuard.Configuration.Schema;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Configuration;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using OutputGuard.Agent.Route.Configuration;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Routing;
 
 namespace OutputGuard.Agent.Route.Gateways;

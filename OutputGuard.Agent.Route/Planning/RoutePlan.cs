@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using OutputGuard.Agent.Route.Configuration;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Planning;
 

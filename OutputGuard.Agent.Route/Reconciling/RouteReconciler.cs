@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using OutputGuard.Agent.Route.Gateways;
 using OutputGuard.Agent.Route.Planning;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Routing;
 using OutputGuard.Netlink.Sockets;
 using KernelRoute = OutputGuard.Netlink.Routing.Route;

@@ -202,7 +202,7 @@ public static class ProtoMapping
     // An IP entry is stored as its host prefix; operators typed an address and see one.
     private static string HostText(string prefix)
     {
-        var p = Netlink.Addressing.IpPrefix.Parse(prefix);
+        var p = Addressing.IpPrefix.Parse(prefix);
         return p.IsHost ? p.Address.ToString() : prefix;
     }
 

@@ -1,5 +1,5 @@
 using OutputGuard.ControlPlane.Configuration;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Entries;
 

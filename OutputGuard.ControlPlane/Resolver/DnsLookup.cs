@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Resolver;
 

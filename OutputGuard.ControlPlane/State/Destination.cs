@@ -1,5 +1,5 @@
 using OutputGuard.ControlPlane.Entries;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.State;
 

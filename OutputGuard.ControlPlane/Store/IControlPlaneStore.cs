@@ -39,7 +39,7 @@ public interface IControlPlaneStore
     /// more is published again. One revision for all of it (when a destination moved) and one audit row per entry
     /// changed by <paramref name="actor"/>.
     /// </summary>
-    Task<SuppressionChange> ApplyInternalRangesAsync(Netlink.Addressing.InternalRanges ranges, string actor, CancellationToken cancellationToken);
+    Task<SuppressionChange> ApplyInternalRangesAsync(Addressing.InternalRanges ranges, string actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Creates an entry and, for IP and CIDR entries, its destinations: a destination not yet in the

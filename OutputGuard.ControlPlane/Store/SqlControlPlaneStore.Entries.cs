@@ -3,7 +3,7 @@ using System.Text;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.State;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.State;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
 

@@ -4,7 +4,7 @@ using Dapper;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
 

@@ -1,6 +1,6 @@
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.State;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using V1 = OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Traffic;

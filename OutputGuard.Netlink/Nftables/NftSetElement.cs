@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Netlink.Nftables;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Netlink.Routing;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Messages;
 using OutputGuard.Netlink.Sockets;
 using static OutputGuard.Netlink.Routing.RtnlConstants;

@@ -8,7 +8,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Bench.Gateway;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.V1;
 

@@ -6,7 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using OutputGuard.Bench.Netlink;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 
 var iptablesLimit = TimeSpan.FromSeconds(args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8);

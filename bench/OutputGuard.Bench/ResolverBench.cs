@@ -5,7 +5,7 @@ using DnsClient;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Store;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Bench;
 

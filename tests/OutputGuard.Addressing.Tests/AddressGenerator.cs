@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 /// <summary>Seeded random addresses and prefixes for property tests, biased towards overlaps and boundaries.</summary>
 internal sealed class AddressGenerator(int seed)

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 /// <summary>Seeded random checks that the public prefixes are the exact complement of the internal ranges.</summary>
 public sealed class InternalRangesPropertyTests

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using Xunit.Abstractions;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 public sealed class InternalRangesTests(ITestOutputHelper output)
 {

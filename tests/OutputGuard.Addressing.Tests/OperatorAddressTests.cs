@@ -1,6 +1,6 @@
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 public sealed class OperatorAddressTests
 {

@@ -1,6 +1,6 @@
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 /// <summary>Seeded random cases, IPv4 and IPv6: thousands of prefixes and probe addresses per test.</summary>
 public sealed class PrefixMathPropertyTests

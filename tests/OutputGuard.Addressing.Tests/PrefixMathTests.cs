@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
-namespace OutputGuard.Netlink.Tests.Addressing;
+namespace OutputGuard.Addressing.Tests;
 
 public sealed class PrefixMathTests
 {

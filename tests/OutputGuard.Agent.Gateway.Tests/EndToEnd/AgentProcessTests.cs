@@ -4,7 +4,7 @@ using System.Text;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.EndToEnd;
 

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Metrics;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
 using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 

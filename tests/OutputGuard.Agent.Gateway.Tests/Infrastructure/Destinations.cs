@@ -1,5 +1,5 @@
 using OutputGuard.Agent.Gateway.Enforcement;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Agent.Route.Planning;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Tests.Configuration;
 

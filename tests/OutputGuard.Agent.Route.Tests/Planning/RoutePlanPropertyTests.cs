@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using OutputGuard.Agent.Route.Planning;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Tests.Planning;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Tests.Support;
 

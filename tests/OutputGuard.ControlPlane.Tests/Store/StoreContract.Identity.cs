@@ -1,5 +1,5 @@
 using OutputGuard.ControlPlane.Audit;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Tests.Store;
 

@@ -3,7 +3,7 @@ using System.Net;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Store;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using Xunit.Abstractions;
 
 namespace OutputGuard.ControlPlane.Tests.Store;

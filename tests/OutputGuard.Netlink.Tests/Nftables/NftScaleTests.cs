@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Tests.Support;
 using Xunit.Abstractions;

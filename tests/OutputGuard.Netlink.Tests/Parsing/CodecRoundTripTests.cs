@@ -1,5 +1,5 @@
 using System.Net;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Messages;
 using OutputGuard.Netlink.Nflog;
 using OutputGuard.Netlink.Nftables;

@@ -1,5 +1,5 @@
 using System.Net;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Routing;
 using OutputGuard.Netlink.Tests.Support;
 

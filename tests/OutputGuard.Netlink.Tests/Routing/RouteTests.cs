@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using OutputGuard.Netlink.Addressing;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Routing;
 using OutputGuard.Netlink.Sockets;
 using OutputGuard.Netlink.Tests.Support;
