@@ -63,7 +63,7 @@ cp_dll="$bin/OutputGuard.ControlPlane/release/outputguard-control-plane.dll"
 gw_dll="$bin/OutputGuard.Agent.Gateway/release/outputguard-gateway.dll"
 route_dll="$bin/OutputGuard.Agent.Route/release/outputguard-route.dll"
 
-say "network namespaces: client, gateway, internet"
+say "network namespaces: client, gateway, internet ($ns_client $ns_gw $ns_net)"
 for ns in "$ns_client" "$ns_gw" "$ns_net"; do
   ip netns add "$ns"
   mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
