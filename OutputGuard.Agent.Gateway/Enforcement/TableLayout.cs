@@ -83,7 +83,7 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.ServiceIn(f.Ports.Name, dest: true), NftImmediate.Accept]));
         }
 
-        NftExpression[] related = [new NftCt(NftCtKey.State), new NftBitwise(HostOrder(NftCt.StateRelated), [0, 0, 0, 0]), new NftCmp(NftCmpOp.Neq, [0, 0, 0, 0])];
+        var related = NftCt.StateIsAnyOf(NftCtState.Related);
         foreach (var f in Families)
         {
             // ICMP errors and other related packets toward clients (path MTU discovery): only for connections whose
@@ -113,7 +113,7 @@ public sealed class TableLayout
 
             // A new connection toward a client from anywhere else (the internet, an allowed destination): record the
             // initiator . l4proto . the client's port, then drop (observing: accept).
-            NftExpression[] fresh = [new NftCt(NftCtKey.State), new NftBitwise(HostOrder(NftCt.StateNew), [0, 0, 0, 0]), new NftCmp(NftCmpOp.Neq, [0, 0, 0, 0])];
+            var fresh = NftCt.StateIsAnyOf(NftCtState.New);
             var inbound = new NftDynset(f.Inbound.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout);
             foreach (var proto in PortProtocols)
             {
@@ -135,9 +135,6 @@ public sealed class TableLayout
     private static readonly byte[] PortProtocols = [6, 17];
 
     private static NftExpression[] L4Proto(byte protocol) => [new NftMeta(NftMetaKey.L4Proto), new NftCmp(NftCmpOp.Eq, [protocol])];
-
-    /// <summary>A ct state bit as the kernel loads it: a host-order (little-endian) 32-bit mask.</summary>
-    private static byte[] HostOrder(uint bit) => BitConverter.GetBytes(bit);
 
     private static NftRule Rule(string chain, IReadOnlyList<NftExpression> expressions) =>
         new() { Family = NftFamily.Inet, Table = TableName, Chain = chain, Expressions = expressions };

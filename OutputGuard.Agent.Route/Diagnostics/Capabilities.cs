@@ -41,5 +41,5 @@ public static class Capabilities
     }
 
     /// <summary>Whether a kernel refusal means the agent lacks the capability (EPERM or EACCES).</summary>
-    public static bool IsPermissionDenied(NetlinkException exception) => exception is { Errno: 1 or 13 };
+    public static bool IsPermissionDenied(NetlinkException exception) => exception is { Errno: Errno.EPERM or Errno.EACCES };
 }

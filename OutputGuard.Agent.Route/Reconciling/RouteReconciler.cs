@@ -155,7 +155,7 @@ public sealed class RouteReconciler(Rtnl rtnl, byte protocol, uint table, uint m
             rtnl.RouteDel(key);
             changes.Add(new RouteChange(RouteChangeKind.Removed, route));
         }
-        catch (NetlinkException ex) when (ex.Errno == 3)
+        catch (NetlinkException ex) when (ex.Errno == Errno.ESRCH)
         {
             // ESRCH: someone removed it first; nothing left to do.
         }

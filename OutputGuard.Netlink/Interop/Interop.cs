@@ -17,10 +17,8 @@ internal static partial class Libc
     internal const int SO_SNDBUFFORCE = 32;
     internal const int SO_RCVBUFFORCE = 33;
     internal const int NETLINK_ADD_MEMBERSHIP = 1;
-    internal const int NETLINK_NO_ENOBUFS = 5;
     internal const int NETLINK_CAP_ACK = 10;
     internal const int NETLINK_EXT_ACK = 11;
-    internal const int NETLINK_GET_STRICT_CHK = 12;
     internal const int MSG_DONTWAIT = 0x40;
     internal const int MSG_TRUNC = 0x20;
     internal const int CLONE_NEWNET = 0x40000000;

@@ -28,13 +28,14 @@ internal ref struct AttributeReader
             throw new NetlinkFormatException($"A truncated attribute header ({_rest.Length} bytes).");
         }
 
-        int len = Wire.U16(_rest);
+        var header = Wire.Header<NlAttr>(_rest, out _);
+        int len = header.Length;
         if (len < 4 || len > _rest.Length)
         {
             throw new NetlinkFormatException($"An attribute length of {len} does not fit the {_rest.Length} bytes left.");
         }
 
-        type = (ushort)(Wire.U16(_rest[2..]) & Nlmsg.NLA_TYPE_MASK);
+        type = (ushort)(header.Type & Nlmsg.NLA_TYPE_MASK);
         payload = _rest[4..len];
         var advance = Math.Min(Nlmsg.Align(len), _rest.Length);
         _rest = _rest[advance..];

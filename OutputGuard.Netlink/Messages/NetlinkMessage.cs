@@ -45,15 +45,14 @@ internal ref struct MessageReader
             throw new NetlinkFormatException($"A truncated netlink header ({_rest.Length} bytes).");
         }
 
-        var len = Wire.U32(_rest);
+        var header = Wire.Header<NlMsgHdr>(_rest, out _);
+        var len = header.Length;
         if (len < Nlmsg.HeaderLength || len > (uint)_rest.Length)
         {
             throw new NetlinkFormatException($"A message length of {len} does not fit the {_rest.Length} bytes received.");
         }
 
-        message = new NetlinkMessage(
-            Wire.U16(_rest[4..]), Wire.U16(_rest[6..]), Wire.U32(_rest[8..]), Wire.U32(_rest[12..]),
-            _rest[Nlmsg.HeaderLength..(int)len]);
+        message = new NetlinkMessage(header.Type, header.Flags, header.Seq, header.Pid, _rest[Nlmsg.HeaderLength..(int)len]);
         _rest = _rest[Math.Min(Nlmsg.Align((int)len), _rest.Length)..];
         return true;
     }

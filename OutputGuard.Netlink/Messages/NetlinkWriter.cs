@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using OutputGuard.Netlink.Sockets;
 
@@ -6,8 +8,9 @@ namespace OutputGuard.Netlink.Messages;
 
 /// <summary>
 /// Builds netlink messages and attributes into one growable buffer. Every value is written with an
-/// explicit byte order: host order (little-endian here) for rtnetlink and netlink headers, network
-/// order (Be*) for nf_tables data. Nested attributes and messages are length-patched when they end.
+/// explicit byte order: host order (U*, and the typed headers <see cref="NlMsgHdr"/>, <see cref="NlAttr"/>,
+/// <c>RtMsg</c> …) where the kernel reads host order, network order (Be*) for nf_tables attributes. Nested
+/// attributes and messages are length-patched when they end.
 /// </summary>
 internal sealed class NetlinkWriter
 {
@@ -28,68 +31,55 @@ internal sealed class NetlinkWriter
     internal int BeginMessage(ushort type, ushort flags, uint seq)
     {
         var start = _length;
-        var h = Reserve(Nlmsg.HeaderLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(h, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], type);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], seq);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], 0);
+        Header(new NlMsgHdr { Type = type, Flags = flags, Seq = seq });
         return start;
     }
 
     internal void EndMessage(int start)
     {
         Pad();
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(start), (uint)(_length - start));
+        At<NlMsgHdr>(start).Length = (uint)(_length - start);
     }
 
-    /// <summary>Writes struct nfgenmsg: family, version 0, resource id in network order.</summary>
-    internal void NfGenMsg(byte family, ushort resourceId = 0)
+    /// <summary>Writes a fixed header (struct nfgenmsg, ifinfomsg, rtmsg …) as the kernel lays it out, padded to 4.</summary>
+    internal void Header<T>(in T header)
+        where T : unmanaged
     {
-        var s = Reserve(4);
-        s[0] = family;
-        s[1] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(s[2..], resourceId);
-    }
-
-    /// <summary>Reserves room for a fixed header (ifinfomsg, rtmsg…), zeroed, aligned to 4.</summary>
-    internal Span<byte> Struct(int size)
-    {
+        var size = Unsafe.SizeOf<T>();
         var s = Reserve(Nlmsg.Align(size));
         s.Clear();
-        return s[..size];
+        MemoryMarshal.Write(s, in header);
     }
+
+    /// <summary>
+    /// The header of type <typeparamref name="T"/> written at <paramref name="offset"/>, to patch in place (a
+    /// message's sequence number or flags, a next hop's length). Use it at once: the buffer may move when it grows.
+    /// </summary>
+    internal ref T At<T>(int offset)
+        where T : unmanaged =>
+        ref MemoryMarshal.AsRef<T>(_buffer.AsSpan(offset, Unsafe.SizeOf<T>()));
 
     internal void Bytes(ushort type, ReadOnlySpan<byte> value)
     {
-        var s = Reserve(Nlmsg.Align(4 + value.Length));
         var len = 4 + value.Length;
         if (len > ushort.MaxValue)
         {
             throw new ArgumentException("A netlink attribute holds at most 65,531 bytes.", nameof(value));
         }
 
-        BinaryPrimitives.WriteUInt16LittleEndian(s, (ushort)len);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[2..], type);
+        var s = Reserve(Nlmsg.Align(len));
+        MemoryMarshal.Write(s, new NlAttr { Length = (ushort)len, Type = type });
         value.CopyTo(s[4..]);
         s[len..].Clear();
     }
 
     internal void U8(ushort type, byte value) => Bytes(type, [value]);
 
-    internal void U16(ushort type, ushort value)
-    {
-        Span<byte> v = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(v, value);
-        Bytes(type, v);
-    }
+    /// <summary>A 16-bit attribute in host byte order.</summary>
+    internal void U16(ushort type, ushort value) => Host(type, value);
 
-    internal void U32(ushort type, uint value)
-    {
-        Span<byte> v = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(v, value);
-        Bytes(type, v);
-    }
+    /// <summary>A 32-bit attribute in host byte order.</summary>
+    internal void U32(ushort type, uint value) => Host(type, value);
 
     internal void Be16(ushort type, ushort value)
     {
@@ -126,8 +116,7 @@ internal sealed class NetlinkWriter
     internal int BeginNested(ushort type, bool nestedFlag = true)
     {
         var start = _length;
-        var s = Reserve(4);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[2..], (ushort)(nestedFlag ? type | Nlmsg.NLA_F_NESTED : type));
+        Header(new NlAttr { Type = nestedFlag ? (ushort)(type | Nlmsg.NLA_F_NESTED) : type });
         return start;
     }
 
@@ -139,22 +128,19 @@ internal sealed class NetlinkWriter
             throw new NetlinkFormatException($"A nested attribute of {len} bytes exceeds the 65,535-byte limit.");
         }
 
-        BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(start), (ushort)len);
+        At<NlAttr>(start).Length = (ushort)len;
     }
-
-    /// <summary>Overwrites the sequence number of the message starting at <paramref name="messageStart"/>.</summary>
-    internal void PatchSeq(int messageStart, uint seq) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(messageStart + 8), seq);
-
-    /// <summary>Overwrites a 16-bit host-order value (a struct length field).</summary>
-    internal void PatchU16(int offset, ushort value) =>
-        BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(offset), value);
 
     /// <summary>Bytes written since <paramref name="start"/>.</summary>
     internal int SizeSince(int start) => _length - start;
 
-    /// <summary>Cuts the buffer back to an earlier length (to undo a partly written attribute).</summary>
-    internal void Truncate(int length) => _length = length;
+    private void Host<T>(ushort type, T value)
+        where T : unmanaged
+    {
+        Span<byte> v = stackalloc byte[Unsafe.SizeOf<T>()];
+        MemoryMarshal.Write(v, in value);
+        Bytes(type, v);
+    }
 
     private void Pad()
     {

@@ -1,9 +1,10 @@
+using System.Runtime.CompilerServices;
+
 namespace OutputGuard.Netlink.Messages;
 
 /// <summary>Constants of &lt;linux/netlink.h&gt;.</summary>
 internal static class Nlmsg
 {
-    internal const int HeaderLength = 16;
     internal const ushort NLMSG_NOOP = 1;
     internal const ushort NLMSG_ERROR = 2;
     internal const ushort NLMSG_DONE = 3;
@@ -13,9 +14,7 @@ internal static class Nlmsg
     internal const ushort NLM_F_REQUEST = 0x01;
     internal const ushort NLM_F_MULTI = 0x02;
     internal const ushort NLM_F_ACK = 0x04;
-    internal const ushort NLM_F_ECHO = 0x08;
     internal const ushort NLM_F_DUMP_INTR = 0x10;
-    internal const ushort NLM_F_DUMP_FILTERED = 0x20;
     internal const ushort NLM_F_ROOT = 0x100;
     internal const ushort NLM_F_MATCH = 0x200;
     internal const ushort NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
@@ -23,7 +22,6 @@ internal static class Nlmsg
     internal const ushort NLM_F_EXCL = 0x200;
     internal const ushort NLM_F_CREATE = 0x400;
     internal const ushort NLM_F_APPEND = 0x800;
-    internal const ushort NLM_F_NONREC = 0x100;
     internal const ushort NLM_F_CAPPED = 0x100;
     internal const ushort NLM_F_ACK_TLVS = 0x200;
 
@@ -31,8 +29,11 @@ internal static class Nlmsg
     internal const ushort NLMSGERR_ATTR_OFFS = 2;
 
     internal const ushort NLA_F_NESTED = 0x8000;
-    internal const ushort NLA_F_NET_BYTEORDER = 0x4000;
     internal const ushort NLA_TYPE_MASK = 0x3fff;
 
+    /// <summary>sizeof(struct nlmsghdr): 16.</summary>
+    internal static int HeaderLength => Unsafe.SizeOf<NlMsgHdr>();
+
+    /// <summary>NLMSG_ALIGN / NLA_ALIGN: rounds a length up to 4.</summary>
     internal static int Align(int length) => (length + 3) & ~3;
 }

@@ -25,63 +25,58 @@ internal static class NflogCodec
     private const ushort NFULA_PAYLOAD = 9;
     private const ushort NFULA_PREFIX = 10;
 
-    internal static ushort MessageType(byte msg) => (ushort)((NFNL_SUBSYS_ULOG << 8) | msg);
+    internal static ushort MessageType(byte msg) => Nfnl.Type(NFNL_SUBSYS_ULOG, msg);
 
-    internal static string TypeName(ushort type) => (type & 0xff) switch
+    internal static string TypeName(ushort type) => Nfnl.MessageType(type) switch
     {
         NFULNL_MSG_PACKET => "NFULNL_MSG_PACKET",
         NFULNL_MSG_CONFIG => "NFULNL_MSG_CONFIG",
-        _ => "NFULNL_MSG_" + (type & 0xff).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var other => "NFULNL_MSG_" + other.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Parses an NFULNL_MSG_PACKET payload (nfgenmsg + attributes).</summary>
     internal static NflogPacket ParsePacket(ReadOnlySpan<byte> payload)
     {
-        var group = Wire.Be16(Wire.Take(payload, 4)[2..]);
+        var group = Wire.Header<NfGenMsg>(payload, out var attributes).ResourceId;
         string? prefix = null;
-        byte hook = 0;
-        ushort hwProtocol = 0;
+        var header = default(NfulnlPacketHeader);
         int indev = 0, outdev = 0;
         uint mark = 0;
         DateTimeOffset? timestamp = null;
         byte[] data = [];
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             switch (type)
             {
-                case NFULA_PACKET_HDR:
-                    hwProtocol = Wire.Be16(v);
-                    hook = Wire.Take(v, 3)[2];
-                    break;
+                case NFULA_PACKET_HDR: header = NfulnlPacketHeader.Read(v); break;
                 case NFULA_MARK: mark = Wire.Be32(v); break;
                 case NFULA_IFINDEX_INDEV: indev = (int)Wire.Be32(v); break;
                 case NFULA_IFINDEX_OUTDEV: outdev = (int)Wire.Be32(v); break;
                 case NFULA_PREFIX: prefix = Wire.String(v); break;
                 case NFULA_PAYLOAD: data = v.ToArray(); break;
-                case NFULA_TIMESTAMP:
-                    var sec = (long)Wire.Be64(v);
-                    var usec = (long)Wire.Be64(v[8..]);
-                    if (sec is >= 0 and < 253402300800 && usec is >= 0 and < 1_000_000)
-                    {
-                        timestamp = DateTimeOffset.FromUnixTimeSeconds(sec).AddTicks(usec * 10);
-                    }
-
-                    break;
+                case NFULA_TIMESTAMP: timestamp = NfulnlTimestamp.Read(v).ToDateTimeOffset() ?? timestamp; break;
                 default: break;
             }
         }
 
         var packet = new NflogPacket
         {
-            Group = group, Prefix = prefix, Hook = hook, HardwareProtocol = hwProtocol, InputInterface = indev,
-            OutputInterface = outdev, Mark = mark, Timestamp = timestamp, Payload = data,
+            Group = group,
+            Prefix = prefix,
+            Hook = header.Hook,
+            HardwareProtocol = header.HardwareProtocol,
+            InputInterface = indev,
+            OutputInterface = outdev,
+            Mark = mark,
+            Timestamp = timestamp,
+            Payload = data,
         };
         return DecodeHeaders(packet);
     }
 
     /// <summary>Decodes the IPv4/IPv6 and TCP/UDP headers at the start of the payload, as far as they are present.</summary>
-    internal static NflogPacket DecodeHeaders(NflogPacket packet)
+    private static NflogPacket DecodeHeaders(NflogPacket packet)
     {
         var p = packet.Payload;
         if (p.Length < 1)

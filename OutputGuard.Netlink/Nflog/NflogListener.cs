@@ -25,9 +25,8 @@ public static class NflogListener
             socket.Request(w);
             Config(w, group, wr =>
             {
-                Span<byte> mode = stackalloc byte[6];
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(mode, (uint)copyRange);
-                mode[4] = NFULNL_COPY_PACKET;
+                Span<byte> mode = stackalloc byte[NfulnlConfigMode.Size];
+                new NfulnlConfigMode((uint)copyRange, NFULNL_COPY_PACKET).Write(mode);
                 wr.Bytes(NFULA_CFG_MODE, mode);
                 wr.Be32(NFULA_CFG_QTHRESH, 1);
                 wr.Be32(NFULA_CFG_TIMEOUT, 0);
@@ -56,7 +55,7 @@ public static class NflogListener
     {
         w.Reset();
         var m = w.BeginMessage(MessageType(NFULNL_MSG_CONFIG), Nlmsg.NLM_F_REQUEST | Nlmsg.NLM_F_ACK, 0);
-        w.NfGenMsg(0, group);
+        w.Header(new NfGenMsg(0, group));
         attributes(w);
         w.EndMessage(m);
     }

@@ -28,7 +28,7 @@ public sealed class NftBatch : IDisposable
     {
         _connection = connection;
         var begin = _writer.BeginMessage(NFNL_MSG_BATCH_BEGIN, Nlmsg.NLM_F_REQUEST, connection.Socket.NextSeq());
-        _writer.NfGenMsg(0, NFNL_SUBSYS_NFTABLES);
+        _writer.Header(new NfGenMsg((byte)NftFamily.Unspec, NFNL_SUBSYS_NFTABLES));
         _writer.EndMessage(begin);
     }
 
@@ -99,14 +99,15 @@ public sealed class NftBatch : IDisposable
     public void AddRule(NftRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        var userData = rule.Comment is { } comment ? NftUserData.RuleComment(comment) : null;
         var m = Begin(NFT_MSG_NEWRULE, Nlmsg.NLM_F_CREATE | Nlmsg.NLM_F_APPEND, rule.Family, $"rule in {rule.Table} {rule.Chain}");
         _writer.String(NFTA_RULE_TABLE, rule.Table);
         _writer.String(NFTA_RULE_CHAIN, rule.Chain);
         var context = new NftEncodeContext(name => _setIds.TryGetValue((rule.Family, rule.Table, name), out var id) ? id : null);
         NftExpressionCodec.WriteList(_writer, NFTA_RULE_EXPRESSIONS, rule.Expressions, context);
-        if (rule.Comment is { } comment)
+        if (userData is not null)
         {
-            NftEventCodec.WriteComment(_writer, comment);
+            _writer.Bytes(NFTA_RULE_USERDATA, userData);
         }
 
         End(m);
@@ -229,9 +230,9 @@ public sealed class NftBatch : IDisposable
 
         // Only the last change asks for an ACK: errors are always reported, and the ACK of the last one
         // says the whole transaction was committed.
-        _writer.PatchU16(_lastMessage + 6, (ushort)(Nlmsg.NLM_F_REQUEST | Nlmsg.NLM_F_ACK | LastFlags));
+        _writer.At<NlMsgHdr>(_lastMessage).Flags |= Nlmsg.NLM_F_ACK;
         var end = _writer.BeginMessage(NFNL_MSG_BATCH_END, Nlmsg.NLM_F_REQUEST, _connection.Socket.NextSeq());
-        _writer.NfGenMsg(0, NFNL_SUBSYS_NFTABLES);
+        _writer.Header(new NfGenMsg((byte)NftFamily.Unspec, NFNL_SUBSYS_NFTABLES));
         _writer.EndMessage(end);
         _connection.Socket.SendBatch(
             _writer.Written,
@@ -242,13 +243,11 @@ public sealed class NftBatch : IDisposable
     /// <summary>Discards an uncommitted batch.</summary>
     public void Dispose() => _done = true;
 
-    private ushort LastFlags { get; set; }
-
     private void WriteElements(byte msg, ushort flags, NftSet set, IEnumerable<NftSetElement> elements)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(elements);
-        int message = -1, list = -1, count = 0;
+        int message = -1, list = -1;
         foreach (var e in elements)
         {
             if (message < 0)
@@ -265,7 +264,6 @@ public sealed class NftBatch : IDisposable
             }
 
             WriteElement(e);
-            count++;
             if (_writer.SizeSince(list) > ElementListLimit)
             {
                 _writer.EndNested(list);
@@ -274,14 +272,11 @@ public sealed class NftBatch : IDisposable
             }
         }
 
+        // No elements, no message at all.
         if (message >= 0)
         {
             _writer.EndNested(list);
             End(message);
-        }
-        else if (count == 0)
-        {
-            // Nothing to add: no message at all.
         }
     }
 
@@ -312,11 +307,10 @@ public sealed class NftBatch : IDisposable
         ObjectDisposedException.ThrowIf(_done, this);
         var seq = _connection.Socket.NextSeq();
         var start = _writer.BeginMessage(MessageType(msg), (ushort)(Nlmsg.NLM_F_REQUEST | flags), seq);
-        _writer.NfGenMsg((byte)family);
+        _writer.Header(new NfGenMsg((byte)family));
         _requests[seq] = string.Create(CultureInfo.InvariantCulture, $"{NftConstants.TypeName(MessageType(msg))} ({what})");
         _lastMessage = start;
         _lastSeq = seq;
-        LastFlags = flags;
         return start;
     }
 

@@ -10,12 +10,12 @@ internal static class NftCodec
 {
     internal static NftTable ParseTable(ReadOnlySpan<byte> payload)
     {
-        var family = Family(payload);
+        var family = Family(payload, out var attributes);
         string? name = null;
         uint flags = 0, use = 0;
         ulong handle = 0;
         byte[]? userData = null;
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             switch (type)
@@ -34,13 +34,13 @@ internal static class NftCodec
 
     internal static NftChain ParseChain(ReadOnlySpan<byte> payload)
     {
-        var family = Family(payload);
+        var family = Family(payload, out var attributes);
         string? table = null, name = null, chainType = null;
         NftHook? hook = null;
         var priority = 0;
         NftVerdictCode? policy = null;
         ulong handle = 0;
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             switch (type)
@@ -84,11 +84,11 @@ internal static class NftCodec
 
     internal static NftRule ParseRule(ReadOnlySpan<byte> payload)
     {
-        var family = Family(payload);
+        var family = Family(payload, out var attributes);
         string? table = null, chain = null, comment = null;
         ulong handle = 0;
         List<NftExpression> expressions = [];
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             switch (type)
@@ -97,7 +97,9 @@ internal static class NftCodec
                 case NFTA_RULE_CHAIN: chain = Wire.String(v); break;
                 case NFTA_RULE_HANDLE: handle = Wire.Be64(v); break;
                 case NFTA_RULE_EXPRESSIONS: expressions = NftExpressionCodec.ReadList(v); break;
-                case NFTA_RULE_USERDATA: comment = NftEventCodec.ReadComment(v); break;
+                case NFTA_RULE_USERDATA:
+                    comment = NftUserData.TryReadComment(v, out var c) ? c : throw new NetlinkFormatException("A rule's userdata records overrun it.");
+                    break;
                 default: break;
             }
         }
@@ -115,7 +117,7 @@ internal static class NftCodec
 
     internal static NftSet ParseSet(ReadOnlySpan<byte> payload)
     {
-        var family = Family(payload);
+        var family = Family(payload, out var attributes);
         string? table = null, name = null;
         uint flags = 0, keyType = 0, keyLen = 0;
         uint? size = null;
@@ -123,7 +125,7 @@ internal static class NftCodec
         ulong handle = 0;
         var counters = false;
         var fields = new List<int>();
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             switch (type)
@@ -159,8 +161,8 @@ internal static class NftCodec
     /// <summary>Adds the elements of one NFT_MSG_NEWSETELEM message to <paramref name="sink"/>.</summary>
     internal static void ParseElements(ReadOnlySpan<byte> payload, List<NftSetElement> sink)
     {
-        Family(payload);
-        var r = new AttributeReader(payload[4..]);
+        Family(payload, out var attributes);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             if (type != NFTA_SET_ELEM_LIST_ELEMENTS)
@@ -195,7 +197,7 @@ internal static class NftCodec
                 case NFTA_SET_ELEM_FLAGS: flags = Wire.Be32(v); break;
                 case NFTA_SET_ELEM_TIMEOUT: timeout = Wire.Milliseconds(v); break;
                 case NFTA_SET_ELEM_EXPIRATION: expires = Wire.Milliseconds(v); break;
-                case NFTA_SET_ELEM_EXPR: counter ??= ReadCounter(v); break;
+                case NFTA_SET_ELEM_EXPR: counter ??= NftExpressionCodec.ReadCounter(v); break;
                 case NFTA_SET_ELEM_EXPRESSIONS: counter ??= NftExpressionCodec.ReadList(v).OfType<NftCounter>().FirstOrDefault(); break;
                 default: break;
             }
@@ -215,8 +217,8 @@ internal static class NftCodec
 
     internal static uint ParseGeneration(ReadOnlySpan<byte> payload)
     {
-        Family(payload);
-        var r = new AttributeReader(payload[4..]);
+        Family(payload, out var attributes);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var type, out var v))
         {
             if (type == NFTA_GEN_ID)
@@ -226,38 +228,6 @@ internal static class NftCodec
         }
 
         throw Missing("generation id");
-    }
-
-    /// <summary>Reads a counter expression without building the general expression model (the hot path of big dumps).</summary>
-    private static NftCounter? ReadCounter(ReadOnlySpan<byte> expr)
-    {
-        var isCounter = false;
-        ulong packets = 0, bytes = 0;
-        var r = new AttributeReader(expr);
-        while (r.Next(out var type, out var v))
-        {
-            if (type == NFTA_EXPR_NAME)
-            {
-                isCounter = v.StartsWith("counter\0"u8);
-            }
-            else if (type == NFTA_EXPR_DATA)
-            {
-                var d = new AttributeReader(v);
-                while (d.Next(out var t, out var dv))
-                {
-                    if (t == NftCounter.NFTA_COUNTER_PACKETS)
-                    {
-                        packets = Wire.Be64(dv);
-                    }
-                    else if (t == NftCounter.NFTA_COUNTER_BYTES)
-                    {
-                        bytes = Wire.Be64(dv);
-                    }
-                }
-            }
-        }
-
-        return isCounter ? new NftCounter(packets, bytes) : null;
     }
 
     private static void ParseDesc(ReadOnlySpan<byte> desc, ref uint? size, List<int> fields)
@@ -287,7 +257,9 @@ internal static class NftCodec
         }
     }
 
-    internal static NftFamily Family(ReadOnlySpan<byte> payload) => (NftFamily)Wire.Take(payload, 4)[0];
+    /// <summary>The family of an nf_tables message (its struct nfgenmsg) and the attributes after it.</summary>
+    internal static NftFamily Family(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> attributes) =>
+        (NftFamily)Wire.Header<NfGenMsg>(payload, out attributes).Family;
 
     private static NetlinkFormatException Missing(string what) => new($"An nf_tables message without its {what}.");
 }

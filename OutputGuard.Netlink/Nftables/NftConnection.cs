@@ -49,7 +49,7 @@ public sealed class NftConnection : IDisposable
             NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER, _netns, TypeName, [NFNLGRP_NFTABLES]),
             (m, events) =>
             {
-                if (own is { } port && m.Pid == port && (m.Type & 0xff) != NFT_MSG_NEWGEN)
+                if (own is { } port && m.Pid == port && Nfnl.MessageType(m.Type) != NFT_MSG_NEWGEN)
                 {
                     return;
                 }
@@ -125,11 +125,6 @@ public sealed class NftConnection : IDisposable
             s = NftCodec.ParseSet(m.Payload);
             return true;
         }).Where(s => s.Table == table).ToList();
-
-    /// <summary>The set named <paramref name="name"/>; ENOENT when it does not exist.</summary>
-    public NftSet GetSet(NftFamily family, string table, string name) =>
-        ListSets(family, table).FirstOrDefault(s => s.Name == name)
-        ?? throw new NetlinkException(2, "NFT_MSG_GETSET", $"no set {table} {name}");
 
     /// <summary>
     /// Every element of a set with its counter (bytes, packets) when the set has counters. Interval sets list
@@ -228,7 +223,7 @@ public sealed class NftConnection : IDisposable
     {
         _writer.Reset();
         _writer.BeginMessage(MessageType(msg), (ushort)(Nlmsg.NLM_F_REQUEST | flags), 0);
-        _writer.NfGenMsg((byte)family);
+        _writer.Header(new NfGenMsg((byte)family));
         attributes?.Invoke(_writer);
         _writer.EndMessage(0);
         return _writer;

@@ -1,3 +1,5 @@
+using OutputGuard.Netlink.Messages;
+
 namespace OutputGuard.Netlink.Nftables;
 
 /// <summary>Constants of &lt;linux/netfilter/nf_tables.h&gt; and &lt;linux/netfilter/nfnetlink.h&gt;.</summary>
@@ -46,23 +48,16 @@ internal static class NftConstants
     internal const ushort NFTA_RULE_CHAIN = 2;
     internal const ushort NFTA_RULE_HANDLE = 3;
     internal const ushort NFTA_RULE_EXPRESSIONS = 4;
-    internal const ushort NFTA_RULE_POSITION = 6;
     internal const ushort NFTA_RULE_USERDATA = 7;
-    internal const byte NFTNL_UDATA_RULE_COMMENT = 0;
-    internal const int NFTNL_UDATA_COMMENT_MAXLEN = 128;
 
     internal const ushort NFTA_SET_TABLE = 1;
     internal const ushort NFTA_SET_NAME = 2;
     internal const ushort NFTA_SET_FLAGS = 3;
     internal const ushort NFTA_SET_KEY_TYPE = 4;
     internal const ushort NFTA_SET_KEY_LEN = 5;
-    internal const ushort NFTA_SET_DATA_TYPE = 6;
-    internal const ushort NFTA_SET_DATA_LEN = 7;
-    internal const ushort NFTA_SET_POLICY = 8;
     internal const ushort NFTA_SET_DESC = 9;
     internal const ushort NFTA_SET_ID = 10;
     internal const ushort NFTA_SET_TIMEOUT = 11;
-    internal const ushort NFTA_SET_GC_INTERVAL = 12;
     internal const ushort NFTA_SET_HANDLE = 16;
     internal const ushort NFTA_SET_EXPR = 17;
     internal const ushort NFTA_SET_EXPRESSIONS = 18;
@@ -71,7 +66,6 @@ internal static class NftConstants
     internal const ushort NFTA_SET_FIELD_LEN = 1;
 
     internal const ushort NFTA_SET_ELEM_KEY = 1;
-    internal const ushort NFTA_SET_ELEM_DATA = 2;
     internal const ushort NFTA_SET_ELEM_FLAGS = 3;
     internal const ushort NFTA_SET_ELEM_TIMEOUT = 4;
     internal const ushort NFTA_SET_ELEM_EXPIRATION = 5;
@@ -99,7 +93,7 @@ internal static class NftConstants
     /// <summary>NFNLGRP_NFTABLES of &lt;linux/netfilter/nfnetlink.h&gt;: nf_tables change notifications.</summary>
     internal const uint NFNLGRP_NFTABLES = 7;
 
-    internal static ushort MessageType(byte msg) => (ushort)((NFNL_SUBSYS_NFTABLES << 8) | msg);
+    internal static ushort MessageType(byte msg) => Nfnl.Type(NFNL_SUBSYS_NFTABLES, msg);
 
     internal static string TypeName(ushort type)
     {
@@ -113,7 +107,7 @@ internal static class NftConstants
             return "NFNL_MSG_BATCH_END";
         }
 
-        return (type & 0xff) switch
+        return Nfnl.MessageType(type) switch
         {
             NFT_MSG_NEWTABLE => "NFT_MSG_NEWTABLE",
             NFT_MSG_GETTABLE => "NFT_MSG_GETTABLE",

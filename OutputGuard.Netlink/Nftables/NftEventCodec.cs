@@ -4,63 +4,27 @@ using static OutputGuard.Netlink.Nftables.NftConstants;
 
 namespace OutputGuard.Netlink.Nftables;
 
-/// <summary>Change notifications (NFNLGRP_NFTABLES) and rule comments (nft's userdata TLVs), bounds-checked.</summary>
+/// <summary>Change notifications (NFNLGRP_NFTABLES), bounds-checked.</summary>
 internal static class NftEventCodec
 {
-    /// <summary>Writes a comment as nft does: one NFTNL_UDATA_RULE_COMMENT TLV (type, length, NUL-terminated text).</summary>
-    internal static void WriteComment(NetlinkWriter w, string comment)
-    {
-        var text = System.Text.Encoding.UTF8.GetBytes(comment);
-        if (text.Length + 1 > NFTNL_UDATA_COMMENT_MAXLEN || text.Contains((byte)0))
-        {
-            throw new ArgumentException($"A rule comment holds at most {NFTNL_UDATA_COMMENT_MAXLEN - 1} bytes and no NUL.", nameof(comment));
-        }
-
-        Span<byte> udata = stackalloc byte[text.Length + 3];
-        udata[0] = NFTNL_UDATA_RULE_COMMENT;
-        udata[1] = (byte)(text.Length + 1);
-        text.CopyTo(udata[2..]);
-        udata[^1] = 0;
-        w.Bytes(NFTA_RULE_USERDATA, udata);
-    }
-
-    /// <summary>The comment TLV of rule userdata, or null when there is none (other TLVs are skipped).</summary>
-    internal static string? ReadComment(ReadOnlySpan<byte> udata)
-    {
-        while (udata.Length >= 2)
-        {
-            var type = udata[0];
-            var length = udata[1];
-            if (udata.Length < 2 + length)
-            {
-                throw new NetlinkFormatException($"A rule userdata TLV of {length} bytes does not fit the {udata.Length - 2} left.");
-            }
-
-            if (type == NFTNL_UDATA_RULE_COMMENT)
-            {
-                return Wire.String(udata.Slice(2, length));
-            }
-
-            udata = udata[(2 + length)..];
-        }
-
-        return null;
-    }
+    /// <summary>
+    /// The attribute that names an object's table: 1 in every object (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE,
+    /// NFTA_RULE_TABLE, NFTA_SET_TABLE, NFTA_SET_ELEM_LIST_TABLE, …).
+    /// </summary>
+    private const ushort TableAttribute = NFTA_TABLE_NAME;
 
     /// <summary>
-    /// A change notification (NFNLGRP_NFTABLES), or null for a message of another subsystem. Every object's table
-    /// name is its attribute 1 (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE, …). With
+    /// A change notification (NFNLGRP_NFTABLES), or null for a message of another subsystem. With
     /// <paramref name="onlyTable"/>, an object event of another table is null too, before its elements are read.
     /// </summary>
     internal static NftEvent? ParseEvent(ushort type, uint portId, ReadOnlySpan<byte> payload, string? onlyTable = null)
     {
-        if (type >> 8 != NFNL_SUBSYS_NFTABLES)
+        if (Nfnl.SubsystemId(type) != NFNL_SUBSYS_NFTABLES)
         {
             return null;
         }
 
-        var msg = (byte)(type & 0xff);
-        var (kind, deleted, nameAttribute) = msg switch
+        var (kind, deleted, nameAttribute) = Nfnl.MessageType(type) switch
         {
             NFT_MSG_NEWTABLE => (NftEventKind.Table, false, (ushort)0),
             NFT_MSG_DELTABLE => (NftEventKind.Table, true, (ushort)0),
@@ -75,11 +39,11 @@ internal static class NftEventCodec
             NFT_MSG_NEWGEN => (NftEventKind.Generation, false, (ushort)0),
             _ => (NftEventKind.Other, false, (ushort)0),
         };
-        var family = NftCodec.Family(payload);
+        var family = NftCodec.Family(payload, out var attributes);
         string? table = null, name = null, process = null;
         uint? generation = null, pid = null;
         List<NftSetElement> elements = [];
-        var r = new AttributeReader(payload[4..]);
+        var r = new AttributeReader(attributes);
         while (r.Next(out var attribute, out var v))
         {
             if (kind == NftEventKind.Generation)
@@ -92,7 +56,7 @@ internal static class NftEventCodec
                     default: break;
                 }
             }
-            else if (attribute == 1)
+            else if (attribute == TableAttribute)
             {
                 table = Wire.String(v);
             }

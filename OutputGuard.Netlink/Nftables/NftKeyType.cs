@@ -42,8 +42,11 @@ public sealed record NftKeyType
     /// <summary>inet_service (a port, two bytes, network order).</summary>
     public static NftKeyType InetService { get; } = Of(13, 2);
 
-    /// <summary>mark.</summary>
+    /// <summary>mark (4 bytes, host order, as <c>meta mark</c> loads it).</summary>
     public static NftKeyType Mark { get; } = Of(19, 4);
+
+    /// <summary>The basic types above, for <see cref="FromKernel"/> (after them: statics initialise in order).</summary>
+    private static readonly NftKeyType[] Basic = [Ipv4Addr, Ipv6Addr, EtherAddr, InetProto, InetService, Mark];
 
     /// <summary>A basic type by number and length.</summary>
     public static NftKeyType Of(uint id, int length) => new(id, (uint)length, [length]);
@@ -93,16 +96,8 @@ public sealed record NftKeyType
         return parts.Count > 1 && parts.Sum(p => (p + 3) & ~3) == length ? new(id, length, parts) : new(id, length, [(int)length]);
     }
 
-    private static int KnownLength(uint type) => type switch
-    {
-        7 => 4,
-        8 => 16,
-        9 => 6,
-        12 => 1,
-        13 => 2,
-        19 => 4,
-        _ => 0,
-    };
+    /// <summary>The length of a basic type this library names, or 0.</summary>
+    private static int KnownLength(uint type) => Basic.FirstOrDefault(b => b.Id == type)?.Fields[0] ?? 0;
 
     /// <inheritdoc />
     public bool Equals(NftKeyType? other) =>

@@ -71,9 +71,5 @@ public sealed record NftSetElement
         return new NftSetElement { Key = key, Timeout = timeout };
     }
 
-    /// <summary>Whether the keys (and closing keys) are byte-for-byte equal.</summary>
-    public bool SameKey(NftSetElement other) =>
-        other is not null && Key.AsSpan().SequenceEqual(other.Key) && IsIntervalEnd == other.IsIntervalEnd;
-
     private static int Pad(int n) => (n + 3) & ~3;
 }

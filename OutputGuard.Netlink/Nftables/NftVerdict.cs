@@ -16,7 +16,4 @@ public sealed record NftVerdict(NftVerdictCode Code, string? Chain = null)
 
     /// <summary>jump CHAIN.</summary>
     public static NftVerdict Jump(string chain) => new(NftVerdictCode.Jump, chain);
-
-    /// <summary>goto CHAIN.</summary>
-    public static NftVerdict Goto(string chain) => new(NftVerdictCode.Goto, chain);
 }

@@ -11,16 +11,14 @@ internal static class LinkCodec
 {
     internal static Link ParseLink(ReadOnlySpan<byte> payload)
     {
-        var h = Wire.Take(payload, IfInfoMsgSize);
-        var index = Wire.I32(h[4..]);
-        var flags = Wire.U32(h[8..]);
+        var h = Wire.Header<IfInfoMsg>(payload, out var attributes);
         string name = string.Empty;
         string? kind = null;
         uint mtu = 0;
         byte[] hw = [];
         int parent = 0, master = 0;
         byte oper = 0;
-        var attrs = new AttributeReader(payload[IfInfoMsgSize..]);
+        var attrs = new AttributeReader(attributes);
         while (attrs.Next(out var type, out var value))
         {
             switch (type)
@@ -46,26 +44,21 @@ internal static class LinkCodec
             }
         }
 
-        return new Link(index, name, flags, mtu, hw, kind, parent, master, oper);
+        return new Link(h.Index, name, h.Flags, mtu, hw, kind, parent, master, oper);
     }
 
     internal static bool TryParseAddress(ReadOnlySpan<byte> payload, out InterfaceAddress address)
     {
         address = null!;
-        var h = Wire.Take(payload, IfAddrMsgSize);
-        var family = h[0] switch
-        {
-            AF_INET => AddressFamily.InterNetwork,
-            AF_INET6 => AddressFamily.InterNetworkV6,
-            _ => AddressFamily.Unknown,
-        };
+        var h = Wire.Header<IfAddrMsg>(payload, out var attributes);
+        var family = RouteCodec.FamilyOf(h.Family);
         if (family == AddressFamily.Unknown)
         {
             return false;
         }
 
         IPAddress? local = null, peer = null;
-        var attrs = new AttributeReader(payload[IfAddrMsgSize..]);
+        var attrs = new AttributeReader(attributes);
         while (attrs.Next(out var type, out var value))
         {
             if (type == IFA_LOCAL)
@@ -79,12 +72,12 @@ internal static class LinkCodec
         }
 
         var a = local ?? peer;
-        if (a is null || h[1] > (family == AddressFamily.InterNetwork ? 32 : 128))
+        if (a is null || h.PrefixLength > (family == AddressFamily.InterNetwork ? 32 : 128))
         {
             throw new NetlinkFormatException("An address message without an address or with a bad prefix length.");
         }
 
-        address = new InterfaceAddress((int)Wire.U32(h[4..]), a, h[1], h[3]);
+        address = new InterfaceAddress((int)h.Index, a, h.PrefixLength, h.Scope);
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using OutputGuard.Addressing;
 using OutputGuard.Netlink.Messages;
 using OutputGuard.Netlink.Sockets;
@@ -15,15 +16,16 @@ internal static class RouteCodec
 
     internal static void Encode(NetlinkWriter w, Route route, bool delete)
     {
-        var family = FamilyByte(route.Family);
-        var h = w.Struct(RtMsgSize);
-        h[0] = family;
-        h[1] = (byte)route.Destination.Length;
-        h[4] = route.Table < 256 ? (byte)route.Table : RT_TABLE_UNSPEC;
-        h[5] = route.Protocol;
         var hasGateway = route.Gateway is not null || route.NextHops.Any(n => n.Gateway is not null);
-        h[6] = delete ? RT_SCOPE_NOWHERE : route.Scope ?? (hasGateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
-        h[7] = route.Type;
+        w.Header(new RtMsg
+        {
+            Family = FamilyByte(route.Family),
+            DstLen = (byte)route.Destination.Length,
+            Table = route.Table < 256 ? (byte)route.Table : RT_TABLE_UNSPEC,
+            Protocol = route.Protocol,
+            Scope = delete ? RT_SCOPE_NOWHERE : route.Scope ?? (hasGateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK),
+            Type = route.Type,
+        });
         w.U32(RTA_TABLE, route.Table);
         if (route.Destination.Length > 0)
         {
@@ -61,15 +63,13 @@ internal static class RouteCodec
                 }
 
                 var start = w.Length;
-                var rtnh = w.Struct(RtNextHopSize);
-                rtnh[3] = (byte)(hop.Weight - 1);
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(rtnh[4..], hop.LinkIndex);
+                w.Header(new RtNextHop { Hops = (byte)(hop.Weight - 1), IfIndex = hop.LinkIndex });
                 if (hop.Gateway is { } hgw)
                 {
                     w.Bytes(RTA_GATEWAY, CheckFamily(hgw, route.Family));
                 }
 
-                w.PatchU16(start, (ushort)w.SizeSince(start));
+                w.At<RtNextHop>(start).Length = (ushort)w.SizeSince(start);
             }
 
             w.EndNested(mp);
@@ -80,30 +80,25 @@ internal static class RouteCodec
     internal static bool TryParse(ReadOnlySpan<byte> payload, out Route route)
     {
         route = null!;
-        var h = Wire.Take(payload, RtMsgSize);
-        var family = h[0] switch
-        {
-            AF_INET => AddressFamily.InterNetwork,
-            AF_INET6 => AddressFamily.InterNetworkV6,
-            _ => AddressFamily.Unknown,
-        };
+        var h = Wire.Header<RtMsg>(payload, out var attributes);
+        var family = FamilyOf(h.Family);
         if (family == AddressFamily.Unknown)
         {
             return false;
         }
 
-        int dstLen = h[1];
+        int dstLen = h.DstLen;
         if (dstLen > IpPrefix.MaxLengthOf(family))
         {
             throw new NetlinkFormatException($"A route prefix length of {dstLen} is too long.");
         }
 
-        uint table = h[4];
+        uint table = h.Table;
         IPAddress? dst = null, gateway = null, prefsrc = null;
         var oif = 0;
         uint? metric = null;
         var hops = new List<NextHop>();
-        var attrs = new AttributeReader(payload[Nlmsg.Align(RtMsgSize)..]);
+        var attrs = new AttributeReader(attributes);
         while (attrs.Next(out var type, out var value))
         {
             switch (type)
@@ -126,9 +121,9 @@ internal static class RouteCodec
             Gateway = gateway,
             LinkIndex = oif,
             Table = table,
-            Protocol = h[5],
-            Scope = h[6],
-            Type = h[7],
+            Protocol = h.Protocol,
+            Scope = h.Scope,
+            Type = h.Type,
             Metric = metric,
             PreferredSource = prefsrc,
             NextHops = hops,
@@ -144,6 +139,14 @@ internal static class RouteCodec
             : throw new NetlinkFormatException($"An address of {value.Length} bytes where {size} were expected.");
     }
 
+    /// <summary>The AddressFamily of an AF_* byte; Unknown for families other than IPv4 and IPv6.</summary>
+    internal static AddressFamily FamilyOf(byte family) => family switch
+    {
+        AF_INET => AddressFamily.InterNetwork,
+        AF_INET6 => AddressFamily.InterNetworkV6,
+        _ => AddressFamily.Unknown,
+    };
+
     internal static byte FamilyByte(AddressFamily family) => family switch
     {
         AddressFamily.InterNetwork => AF_INET,
@@ -153,16 +156,18 @@ internal static class RouteCodec
 
     private static void ParseNextHops(AddressFamily family, ReadOnlySpan<byte> value, List<NextHop> hops)
     {
-        while (value.Length >= RtNextHopSize)
+        var size = Unsafe.SizeOf<RtNextHop>();
+        while (value.Length >= size)
         {
-            int len = Wire.U16(value);
-            if (len < RtNextHopSize || len > value.Length)
+            var hop = Wire.Header<RtNextHop>(value, out _);
+            int len = hop.Length;
+            if (len < size || len > value.Length)
             {
                 throw new NetlinkFormatException($"A next hop of {len} bytes does not fit {value.Length}.");
             }
 
             IPAddress? gateway = null;
-            var attrs = new AttributeReader(value[RtNextHopSize..len]);
+            var attrs = new AttributeReader(value[size..len]);
             while (attrs.Next(out var type, out var a))
             {
                 if (type == RTA_GATEWAY)
@@ -171,7 +176,7 @@ internal static class RouteCodec
                 }
             }
 
-            hops.Add(new NextHop(gateway, Wire.I32(value[4..]), value[3] + 1));
+            hops.Add(new NextHop(gateway, hop.IfIndex, hop.Hops + 1));
             value = value[Math.Min(Nlmsg.Align(len), value.Length)..];
         }
 

@@ -9,17 +9,17 @@ namespace OutputGuard.Netlink.Routing;
 /// <summary>Routes and addresses.</summary>
 public sealed partial class Rtnl
 {
-    /// <summary>Every route of a family (all tables, including local), like <c>ip route show table all</c>.</summary>
-    public IReadOnlyList<Route> RouteList(AddressFamily family) => RouteListFiltered(family, new RouteFilter());
-
-    /// <summary>The routes of a family that match <paramref name="filter"/>.</summary>
+    /// <summary>
+    /// The routes of a family that match <paramref name="filter"/>; an empty filter lists every table, local
+    /// included, like <c>ip route show table all</c>.
+    /// </summary>
     public IReadOnlyList<Route> RouteListFiltered(AddressFamily family, RouteFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
         lock (_gate)
         {
             var w = Begin(RTM_GETROUTE, Nlmsg.NLM_F_DUMP);
-            w.Struct(RtMsgSize)[0] = RouteCodec.FamilyByte(family);
+            w.Header(new RtMsg { Family = RouteCodec.FamilyByte(family) });
             End(w);
             var all = _socket.Dump(w, static (NetlinkMessage m, out Route route) =>
                 RouteCodec.TryParse(m.Payload, out route));
@@ -58,7 +58,7 @@ public sealed partial class Rtnl
         lock (_gate)
         {
             var w = Begin(RTM_GETADDR, Nlmsg.NLM_F_DUMP);
-            w.Struct(IfAddrMsgSize);
+            w.Header(new IfAddrMsg());
             End(w);
             var all = _socket.Dump(w, static (NetlinkMessage m, out InterfaceAddress a) =>
                 LinkCodec.TryParseAddress(m.Payload, out a));
@@ -90,11 +90,13 @@ public sealed partial class Rtnl
         lock (_gate)
         {
             var w = Begin(type, (ushort)(Nlmsg.NLM_F_ACK | flags));
-            var h = w.Struct(IfAddrMsgSize);
-            h[0] = RouteCodec.FamilyByte(address.Address.AddressFamily);
-            h[1] = (byte)address.PrefixLength;
-            h[3] = address.Scope;
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(h[4..], address.LinkIndex);
+            w.Header(new IfAddrMsg
+            {
+                Family = RouteCodec.FamilyByte(address.Address.AddressFamily),
+                PrefixLength = (byte)address.PrefixLength,
+                Scope = address.Scope,
+                Index = (uint)address.LinkIndex,
+            });
             var bytes = address.Address.GetAddressBytes();
             w.Bytes(IFA_LOCAL, bytes);
             w.Bytes(IFA_ADDRESS, bytes);
@@ -102,5 +104,4 @@ public sealed partial class Rtnl
             _socket.Request(w);
         }
     }
-
 }

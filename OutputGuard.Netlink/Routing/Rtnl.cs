@@ -37,7 +37,7 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_GETLINK, Nlmsg.NLM_F_DUMP);
-            w.Struct(IfInfoMsgSize);
+            w.Header(new IfInfoMsg());
             End(w);
             return _socket.Dump(w, static (NetlinkMessage m, out Link link) =>
             {
@@ -54,7 +54,7 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_GETLINK, Nlmsg.NLM_F_ACK);
-            w.Struct(IfInfoMsgSize);
+            w.Header(new IfInfoMsg());
             w.String(IFLA_IFNAME, name);
             End(w);
             Link? found = null;
@@ -65,7 +65,7 @@ public sealed partial class Rtnl : IDisposable
                     found = LinkCodec.ParseLink(m.Payload);
                 }
             });
-            return found ?? throw new NetlinkException(19, "RTM_GETLINK", $"no link named {name}");
+            return found ?? throw new NetlinkException(Errno.ENODEV, "RTM_GETLINK", $"no link named {name}");
         }
     }
 
@@ -87,13 +87,13 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_NEWLINK, Nlmsg.NLM_F_ACK | Nlmsg.NLM_F_CREATE | Nlmsg.NLM_F_EXCL);
-            w.Struct(IfInfoMsgSize);
+            w.Header(new IfInfoMsg());
             w.String(IFLA_IFNAME, name);
             var info = w.BeginNested(IFLA_LINKINFO);
             w.String(IFLA_INFO_KIND, "veth");
             var data = w.BeginNested(IFLA_INFO_DATA);
             var peer = w.BeginNested(VETH_INFO_PEER);
-            w.Struct(IfInfoMsgSize);
+            w.Header(new IfInfoMsg());
             w.String(IFLA_IFNAME, peerName);
             if (nsFile is not null)
             {
@@ -114,8 +114,7 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_DELLINK, Nlmsg.NLM_F_ACK);
-            var h = w.Struct(IfInfoMsgSize);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(h[4..], linkIndex);
+            w.Header(new IfInfoMsg { Index = linkIndex });
             End(w);
             _socket.Request(w);
         }
@@ -128,8 +127,7 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_NEWLINK, Nlmsg.NLM_F_ACK);
-            var h = w.Struct(IfInfoMsgSize);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(h[4..], linkIndex);
+            w.Header(new IfInfoMsg { Index = linkIndex });
             w.U32(IFLA_NET_NS_FD, (uint)nsFile.DangerousGetHandle());
             End(w);
             _socket.Request(w);
@@ -163,10 +161,7 @@ public sealed partial class Rtnl : IDisposable
         lock (_gate)
         {
             var w = Begin(RTM_NEWLINK, Nlmsg.NLM_F_ACK);
-            var h = w.Struct(IfInfoMsgSize);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(h[4..], linkIndex);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h[8..], flags);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h[12..], IFF_UP);
+            w.Header(new IfInfoMsg { Index = linkIndex, Flags = flags, Change = IFF_UP });
             End(w);
             _socket.Request(w);
         }

@@ -13,11 +13,6 @@ internal static class RtnlConstants
     internal const ushort RTM_DELROUTE = 25;
     internal const ushort RTM_GETROUTE = 26;
 
-    internal const int IfInfoMsgSize = 16;
-    internal const int IfAddrMsgSize = 8;
-    internal const int RtMsgSize = 12;
-    internal const int RtNextHopSize = 8;
-
     internal const ushort IFLA_ADDRESS = 1;
     internal const ushort IFLA_IFNAME = 3;
     internal const ushort IFLA_MTU = 4;
@@ -33,7 +28,6 @@ internal static class RtnlConstants
 
     internal const ushort IFA_ADDRESS = 1;
     internal const ushort IFA_LOCAL = 2;
-    internal const ushort IFA_LABEL = 3;
 
     internal const ushort RTA_DST = 1;
     internal const ushort RTA_OIF = 4;
@@ -50,12 +44,9 @@ internal static class RtnlConstants
     internal const byte RTPROT_BOOT = 3;
 
     internal const uint RTNLGRP_LINK = 1;
-    internal const uint RTNLGRP_IPV4_IFADDR = 5;
     internal const uint RTNLGRP_IPV4_ROUTE = 7;
-    internal const uint RTNLGRP_IPV6_IFADDR = 9;
     internal const uint RTNLGRP_IPV6_ROUTE = 11;
 
-    internal const byte AF_UNSPEC = 0;
     internal const byte AF_INET = 2;
     internal const byte AF_INET6 = 10;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using OutputGuard.Netlink.Interop;
+using System.Runtime.InteropServices;
 
 namespace OutputGuard.Netlink.Sockets;
 
@@ -10,7 +10,7 @@ namespace OutputGuard.Netlink.Sockets;
 public sealed class NetlinkException : Exception
 {
     /// <summary>Creates an exception for an errno.</summary>
-    public NetlinkException(int errno, string request, string? kernelMessage = null, int? attributeOffset = null)
+    public NetlinkException(Errno errno, string request, string? kernelMessage = null, int? attributeOffset = null)
         : base(Format(errno, request, kernelMessage, attributeOffset))
     {
         Errno = errno;
@@ -21,7 +21,7 @@ public sealed class NetlinkException : Exception
 
     /// <summary>Creates an exception with a message.</summary>
     public NetlinkException()
-        : this(0, "unknown")
+        : this(default, "unknown")
     {
     }
 
@@ -39,11 +39,11 @@ public sealed class NetlinkException : Exception
         Request = "unknown";
     }
 
-    /// <summary>The positive errno value (2 for ENOENT).</summary>
-    public int Errno { get; }
+    /// <summary>The errno (<see cref="Errno.ENOENT"/>; its value is the kernel's, 2).</summary>
+    public Errno Errno { get; }
 
-    /// <summary>The symbolic errno name ("ENOENT").</summary>
-    public string ErrnoName => Interop.Errno.Name(Errno);
+    /// <summary>The symbolic errno name ("ENOENT"), or "E#n" for a value without a name here.</summary>
+    public string ErrnoName => NameOf(Errno);
 
     /// <summary>The request that failed, e.g. "NFT_MSG_NEWSETELEM" or "socket()".</summary>
     public string Request { get; }
@@ -56,15 +56,18 @@ public sealed class NetlinkException : Exception
 
     internal static NetlinkException FromLastError(string call)
     {
-        var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        var errno = (Errno)Marshal.GetLastPInvokeError();
         return new NetlinkException(errno, call);
     }
 
-    private static string Format(int errno, string request, string? kernelMessage, int? offset)
+    private static string NameOf(Errno errno) =>
+        Enum.GetName(errno) ?? "E#" + ((int)errno).ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(Errno errno, string request, string? kernelMessage, int? offset)
     {
         var text = string.Create(
             CultureInfo.InvariantCulture,
-            $"{request} failed: {Interop.Errno.Name(errno)} ({Interop.Errno.Describe(errno)})");
+            $"{request} failed: {NameOf(errno)} ({Marshal.GetPInvokeErrorMessage((int)errno)})");
         if (!string.IsNullOrEmpty(kernelMessage))
         {
             text += ": " + kernelMessage;

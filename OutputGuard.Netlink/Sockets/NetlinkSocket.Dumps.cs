@@ -1,4 +1,3 @@
-using OutputGuard.Netlink.Interop;
 using OutputGuard.Netlink.Messages;
 
 namespace OutputGuard.Netlink.Sockets;
@@ -14,6 +13,7 @@ internal sealed partial class NetlinkSocket
     /// <summary>Runs a dump request and parses every part; restarts it when interrupted.</summary>
     internal List<T> Dump<T>(NetlinkWriter request, MessageParser<T> parse)
     {
+        var requestType = Wire.Header<NlMsgHdr>(request.Written, out _).Type;
         lock (_gate)
         {
             for (var attempt = 1; ; attempt++)
@@ -24,7 +24,7 @@ internal sealed partial class NetlinkSocket
                 var interrupted = false;
                 try
                 {
-                    if (ReadDump(seq, items, parse, Wire.U16(request.Written[4..]), ref interrupted))
+                    if (ReadDump(seq, items, parse, requestType, ref interrupted))
                     {
                         return items;
                     }
@@ -42,7 +42,7 @@ internal sealed partial class NetlinkSocket
 
                 if (!interrupted || attempt >= MaxDumpAttempts)
                 {
-                    throw new NetlinkException(Errno.EINTR, _typeName(Wire.U16(request.Written[4..])) + " dump", "the dump kept being interrupted");
+                    throw new NetlinkException(Errno.EINTR, _typeName(requestType) + " dump", "the dump kept being interrupted");
                 }
             }
         }
@@ -118,9 +118,10 @@ internal sealed partial class NetlinkSocket
                 switch (m.Type)
                 {
                     case Nlmsg.NLMSG_DONE:
-                        if (m.Payload.Length >= 4 && Wire.I32(m.Payload) < 0)
+                        // NLMSG_DONE carries an int: 0, or a negative errno when the dump failed part-way.
+                        if (m.Payload.Length >= sizeof(int) && Wire.I32(m.Payload) is var failed and < 0)
                         {
-                            throw new NetlinkException(-Wire.I32(m.Payload), _typeName(requestType) + " dump");
+                            throw new NetlinkException((Errno)(-failed), _typeName(requestType) + " dump");
                         }
 
                         return !interrupted;

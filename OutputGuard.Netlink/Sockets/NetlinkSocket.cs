@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OutputGuard.Netlink.Interop;
 using OutputGuard.Netlink.Messages;
 
@@ -35,8 +36,6 @@ internal sealed partial class NetlinkSocket : IDisposable
 
     /// <summary>The port id the kernel assigned (nl_pid).</summary>
     internal uint PortId { get; }
-
-    internal SafeNetlinkHandle Handle => _handle;
 
     /// <summary>Opens a socket in the current namespace, or inside /var/run/netns/<paramref name="netns"/>.</summary>
     internal static NetlinkSocket Open(int protocol, string? netns, Func<ushort, string> typeName, IReadOnlyList<uint>? groups = null)
@@ -105,8 +104,24 @@ internal sealed partial class NetlinkSocket : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for a datagram; returns its length, or -1 when none came.</summary>
     internal unsafe int TryReceive(TimeSpan timeout, out ReadOnlySpan<byte> datagram)
     {
-        var fd = new Libc.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = Libc.POLLIN };
-        var ready = Libc.Poll(&fd, 1, (int)timeout.TotalMilliseconds);
+        // poll(2) takes the raw descriptor, which the marshaller does not protect: hold a reference so a
+        // concurrent Dispose cannot close it (and the number be reused) while poll waits on it.
+        var added = false;
+        int ready;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            var fd = new Libc.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = Libc.POLLIN };
+            ready = Libc.Poll(&fd, 1, (int)timeout.TotalMilliseconds);
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+
         datagram = default;
         if (ready <= 0)
         {
@@ -131,25 +146,25 @@ internal sealed partial class NetlinkSocket : IDisposable
     /// <summary>Turns an NLMSG_ERROR payload into an exception (null for an ACK), reading the extended-ACK TLVs.</summary>
     internal static NetlinkException? ParseError(NetlinkMessage m, Func<ushort, string> typeName, Func<uint, string>? describe)
     {
+        // An acknowledgement is a struct nlmsgerr whose error is 0: nothing after the error needs reading.
         var p = m.Payload;
-        var errno = -Wire.I32(p);
+        var errno = (Errno)(-Wire.I32(p));
         if (errno == 0)
         {
             return null;
         }
 
-        var original = Wire.Take(p[4..], Nlmsg.HeaderLength);
-        var request = describe?.Invoke(m.Seq) ?? typeName(Wire.U16(original[4..]));
+        var error = Wire.Header<NlMsgErr>(p, out _);
+        var request = describe?.Invoke(m.Seq) ?? typeName(error.Request.Type);
         string? text = null;
         int? offset = null;
         if ((m.Flags & Nlmsg.NLM_F_ACK_TLVS) != 0)
         {
-            var tlvStart = 4 + Nlmsg.HeaderLength;
-            if ((m.Flags & Nlmsg.NLM_F_CAPPED) == 0)
-            {
-                tlvStart = 4 + Nlmsg.Align((int)Math.Min(Wire.U32(original), (uint)p.Length));
-            }
-
+            // The attributes follow the request's header (NLM_F_CAPPED), else the whole echoed request.
+            var echoed = (m.Flags & Nlmsg.NLM_F_CAPPED) != 0
+                ? Nlmsg.HeaderLength
+                : Nlmsg.Align((int)Math.Min(error.Request.Length, (uint)p.Length));
+            var tlvStart = sizeof(int) + echoed;
             if (tlvStart <= p.Length)
             {
                 var tlvs = new AttributeReader(p[tlvStart..]);
@@ -219,7 +234,7 @@ internal sealed partial class NetlinkSocket : IDisposable
     private uint PatchSeq(NetlinkWriter request)
     {
         var seq = NextSeq();
-        request.PatchSeq(0, seq);
+        request.At<NlMsgHdr>(0).Seq = seq;
         return seq;
     }
 
@@ -247,7 +262,7 @@ internal sealed partial class NetlinkSocket : IDisposable
                     return;
                 }
 
-                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                var errno = (Errno)Marshal.GetLastPInvokeError();
                 if (errno != Errno.EINTR)
                 {
                     throw new NetlinkException(errno, "send()");
@@ -271,7 +286,7 @@ internal sealed partial class NetlinkSocket : IDisposable
                         : (int)n;
                 }
 
-                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                var errno = (Errno)Marshal.GetLastPInvokeError();
                 if (errno == Errno.EINTR)
                 {
                     continue;
@@ -290,7 +305,7 @@ internal sealed partial class NetlinkSocket : IDisposable
     private int ReceiveWithin(TimeSpan timeout)
     {
         var n = TryReceive(timeout, out _);
-        return n >= 0 ? n : throw new NetlinkException(110, "batch", "no acknowledgement from the kernel");
+        return n >= 0 ? n : throw new NetlinkException(Errno.ETIMEDOUT, "batch", "no acknowledgement from the kernel");
     }
 
     private void Drain()

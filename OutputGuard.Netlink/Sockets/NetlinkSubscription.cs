@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using OutputGuard.Netlink.Interop;
 using OutputGuard.Netlink.Messages;
 
 namespace OutputGuard.Netlink.Sockets;

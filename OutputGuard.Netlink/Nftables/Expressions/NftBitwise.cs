@@ -14,9 +14,10 @@ public sealed record NftBitwise(byte[] Mask, byte[] Xor, int SourceRegister = Nf
     internal const ushort NFTA_BITWISE_LEN = 3;
     internal const ushort NFTA_BITWISE_MASK = 4;
     internal const ushort NFTA_BITWISE_XOR = 5;
+    internal const string KernelName = "bitwise";
 
     /// <inheritdoc />
-    public override string Name => "bitwise";
+    public override string Name => KernelName;
 
     /// <inheritdoc />
     public bool Equals(NftBitwise? other) =>
@@ -39,4 +40,8 @@ public sealed record NftBitwise(byte[] Mask, byte[] Xor, int SourceRegister = Nf
         NftData.WriteValue(writer, NFTA_BITWISE_MASK, Mask);
         NftData.WriteValue(writer, NFTA_BITWISE_XOR, Xor);
     }
+
+    internal static NftBitwise DecodeData(NftExpressionData data) => new(
+        data.Value(NFTA_BITWISE_MASK), data.Value(NFTA_BITWISE_XOR),
+        (int)data.Be32(NFTA_BITWISE_SREG), (int)data.Be32(NFTA_BITWISE_DREG));
 }

@@ -11,9 +11,10 @@ public sealed record NftCmp(NftCmpOp Op, byte[] Data, int Register = NftRegister
     internal const ushort NFTA_CMP_SREG = 1;
     internal const ushort NFTA_CMP_OP = 2;
     internal const ushort NFTA_CMP_DATA = 3;
+    internal const string KernelName = "cmp";
 
     /// <inheritdoc />
-    public override string Name => "cmp";
+    public override string Name => KernelName;
 
     /// <inheritdoc />
     public bool Equals(NftCmp? other) =>
@@ -28,4 +29,7 @@ public sealed record NftCmp(NftCmpOp Op, byte[] Data, int Register = NftRegister
         writer.Be32(NFTA_CMP_OP, (uint)Op);
         NftData.WriteValue(writer, NFTA_CMP_DATA, Data);
     }
+
+    internal static NftCmp DecodeData(NftExpressionData data) =>
+        new((NftCmpOp)data.Be32(NFTA_CMP_OP), data.Value(NFTA_CMP_DATA), (int)data.Be32(NFTA_CMP_SREG));
 }

@@ -9,13 +9,17 @@ public sealed record NftCounter(ulong Packets = 0, ulong Bytes = 0) : NftExpress
 {
     internal const ushort NFTA_COUNTER_BYTES = 1;
     internal const ushort NFTA_COUNTER_PACKETS = 2;
+    internal const string KernelName = "counter";
 
     /// <inheritdoc />
-    public override string Name => "counter";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
         writer.Be64(NFTA_COUNTER_BYTES, Bytes);
         writer.Be64(NFTA_COUNTER_PACKETS, Packets);
     }
+
+    internal static NftCounter DecodeData(NftExpressionData data) =>
+        new(data.Be64(NFTA_COUNTER_PACKETS), data.Be64(NFTA_COUNTER_BYTES));
 }

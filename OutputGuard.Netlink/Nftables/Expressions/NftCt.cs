@@ -11,15 +11,7 @@ public sealed record NftCt(NftCtKey Key, int Register = NftRegisters.Reg1, byte?
     internal const ushort NFTA_CT_DREG = 1;
     internal const ushort NFTA_CT_KEY = 2;
     internal const ushort NFTA_CT_DIRECTION = 3;
-
-    /// <summary>The ct state bit of an established connection.</summary>
-    public const uint StateEstablished = 2;
-
-    /// <summary>The ct state bit of a related connection.</summary>
-    public const uint StateRelated = 4;
-
-    /// <summary>The ct state bit of a new connection.</summary>
-    public const uint StateNew = 8;
+    internal const string KernelName = "ct";
 
     /// <summary>NFTA_CT_DIRECTION of the original direction (IP_CT_DIR_ORIGINAL).</summary>
     public const byte Original = 0;
@@ -28,7 +20,17 @@ public sealed record NftCt(NftCtKey Key, int Register = NftRegisters.Reg1, byte?
     public const byte Reply = 1;
 
     /// <inheritdoc />
-    public override string Name => "ct";
+    public override string Name => KernelName;
+
+    /// <summary>
+    /// <c>ct state</c> with any of <paramref name="states"/> (<c>ct state established,related</c>), as nft compiles it:
+    /// the state into <see cref="NftRegisters.Reg1"/>, masked with the bits, compared with zero.
+    /// </summary>
+    public static NftExpression[] StateIsAnyOf(NftCtState states) =>
+        [new NftCt(NftCtKey.State), new NftBitwise(StateBytes(states), new byte[4]), new NftCmp(NftCmpOp.Neq, new byte[4])];
+
+    /// <summary>ct state bits as the kernel loads them into a register: a 32-bit value in host byte order.</summary>
+    public static byte[] StateBytes(NftCtState states) => BitConverter.GetBytes((uint)states);
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -39,4 +41,8 @@ public sealed record NftCt(NftCtKey Key, int Register = NftRegisters.Reg1, byte?
             writer.U8(NFTA_CT_DIRECTION, d);
         }
     }
+
+    internal static NftCt DecodeData(NftExpressionData data) => new(
+        (NftCtKey)data.Be32(NFTA_CT_KEY), (int)data.Be32(NFTA_CT_DREG, 0),
+        data.Has(NFTA_CT_DIRECTION) ? Wire.U8(data.Get(NFTA_CT_DIRECTION)) : null);
 }

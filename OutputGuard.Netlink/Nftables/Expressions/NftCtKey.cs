@@ -3,7 +3,7 @@ namespace OutputGuard.Netlink.Nftables.Expressions;
 /// <summary>enum nft_ct_keys (the ones the agents use).</summary>
 public enum NftCtKey : uint
 {
-    /// <summary>NFT_CT_STATE (a bitmask: 1 invalid, 2 established, 4 related, 8 new, 64 untracked).</summary>
+    /// <summary>NFT_CT_STATE: a bitmask of <see cref="NftCtState"/>, 4 bytes in host order.</summary>
     State = 0,
 
     /// <summary>NFT_CT_DIRECTION.</summary>

@@ -14,11 +14,10 @@ public sealed record NftDynset(string SetName, NftDynsetOp Op, int KeyRegister =
     internal const ushort NFTA_DYNSET_OP = 3;
     internal const ushort NFTA_DYNSET_SREG_KEY = 4;
     internal const ushort NFTA_DYNSET_TIMEOUT = 6;
-    internal const ushort NFTA_DYNSET_EXPR = 7;
-    internal const ushort NFTA_DYNSET_EXPRESSIONS = 10;
+    internal const string KernelName = "dynset";
 
     /// <inheritdoc />
-    public override string Name => "dynset";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -35,4 +34,11 @@ public sealed record NftDynset(string SetName, NftDynsetOp Op, int KeyRegister =
             writer.Be64(NFTA_DYNSET_TIMEOUT, (ulong)t.TotalMilliseconds);
         }
     }
+
+    /// <summary>A timeout of 0 is none; one past TimeSpan's range is cut to it.</summary>
+    internal static NftDynset DecodeData(NftExpressionData data) => new(
+        data.String(NFTA_DYNSET_SET_NAME), (NftDynsetOp)data.Be32(NFTA_DYNSET_OP), (int)data.Be32(NFTA_DYNSET_SREG_KEY),
+        data.Has(NFTA_DYNSET_TIMEOUT) && Wire.Be64(data.Get(NFTA_DYNSET_TIMEOUT)) is var t and > 0
+            ? TimeSpan.FromMilliseconds(Math.Min(t, (ulong)TimeSpan.MaxValue.TotalMilliseconds / 2))
+            : null);
 }

@@ -4,9 +4,31 @@ using static OutputGuard.Netlink.Nftables.NftConstants;
 
 namespace OutputGuard.Netlink.Nftables.Expressions;
 
-/// <summary>Writes expressions as NFTA_LIST_ELEM entries and reads them back, bounds-checked.</summary>
+/// <summary>
+/// The envelope of an expression (NFTA_EXPR_NAME + NFTA_EXPR_DATA) and lists of them, bounds-checked. What is inside
+/// NFTA_EXPR_DATA each expression type encodes and decodes itself, as google/nftables' expr types do; the kernel's
+/// name picks the decoder.
+/// </summary>
 internal static class NftExpressionCodec
 {
+    private static readonly Dictionary<string, Decoder> Decoders = new(StringComparer.Ordinal)
+    {
+        [NftMeta.KernelName] = NftMeta.DecodeData,
+        [NftPayload.KernelName] = NftPayload.DecodeData,
+        [NftCmp.KernelName] = NftCmp.DecodeData,
+        [NftBitwise.KernelName] = NftBitwise.DecodeData,
+        [NftCt.KernelName] = NftCt.DecodeData,
+        [NftLookup.KernelName] = NftLookup.DecodeData,
+        [NftDynset.KernelName] = NftDynset.DecodeData,
+        [NftCounter.KernelName] = NftCounter.DecodeData,
+        [NftImmediate.KernelName] = NftImmediate.DecodeData,
+        [NftMasq.KernelName] = NftMasq.DecodeData,
+        [NftNat.KernelName] = NftNat.DecodeData,
+        [NftLog.KernelName] = NftLog.DecodeData,
+    };
+
+    private delegate NftExpression Decoder(NftExpressionData data);
+
     internal static void Write(NetlinkWriter w, ushort type, NftExpression expression, NftEncodeContext context)
     {
         var elem = w.BeginNested(type);
@@ -44,17 +66,39 @@ internal static class NftExpressionCodec
         return result;
     }
 
-    /// <summary>Reads one expression (NFTA_EXPR_NAME + NFTA_EXPR_DATA).</summary>
+    /// <summary>Reads one expression; a kind this library does not model comes back as <see cref="NftUnknownExpression"/>.</summary>
     internal static NftExpression Read(ReadOnlySpan<byte> expr)
     {
-        string? name = null;
-        ReadOnlySpan<byte> data = default;
+        if (!Envelope(expr, out var nameBytes, out var raw))
+        {
+            throw new NetlinkFormatException("An expression without a name.");
+        }
+
+        var name = Wire.String(nameBytes);
+        var data = new NftExpressionData(raw);
+        return Decoders.TryGetValue(name, out var decode) ? decode(data) : new NftUnknownExpression(name, raw.ToArray());
+    }
+
+    /// <summary>Reads a counter expression, or null for any other; builds no other expression (the hot path of big element dumps).</summary>
+    internal static NftCounter? ReadCounter(ReadOnlySpan<byte> expr)
+    {
+        var named = Envelope(expr, out var name, out var raw);
+        var data = new NftExpressionData(raw);
+        return named && name.StartsWith("counter\0"u8) ? NftCounter.DecodeData(data) : null;
+    }
+
+    /// <summary>The name (raw, NUL-terminated) and the data of an expression; false when it has no name.</summary>
+    private static bool Envelope(ReadOnlySpan<byte> expr, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> data)
+    {
+        var named = false;
+        name = data = default;
         var r = new AttributeReader(expr);
         while (r.Next(out var type, out var payload))
         {
             if (type == NFTA_EXPR_NAME)
             {
-                name = Wire.String(payload);
+                named = true;
+                name = payload;
             }
             else if (type == NFTA_EXPR_DATA)
             {
@@ -62,102 +106,6 @@ internal static class NftExpressionCodec
             }
         }
 
-        if (name is null)
-        {
-            throw new NetlinkFormatException("An expression without a name.");
-        }
-
-        var a = new Attrs(data);
-        return name switch
-        {
-            "meta" => new NftMeta((NftMetaKey)a.Be32(NftMeta.NFTA_META_KEY), (int)a.Be32(NftMeta.NFTA_META_DREG, 0)),
-            "payload" => new NftPayload(
-                (NftPayloadBase)a.Be32(NftPayload.NFTA_PAYLOAD_BASE), a.Be32(NftPayload.NFTA_PAYLOAD_OFFSET),
-                a.Be32(NftPayload.NFTA_PAYLOAD_LEN), (int)a.Be32(NftPayload.NFTA_PAYLOAD_DREG, 0)),
-            "cmp" => new NftCmp((NftCmpOp)a.Be32(NftCmp.NFTA_CMP_OP), a.Value(NftCmp.NFTA_CMP_DATA), (int)a.Be32(NftCmp.NFTA_CMP_SREG)),
-            "bitwise" => new NftBitwise(
-                a.Value(NftBitwise.NFTA_BITWISE_MASK), a.Value(NftBitwise.NFTA_BITWISE_XOR),
-                (int)a.Be32(NftBitwise.NFTA_BITWISE_SREG), (int)a.Be32(NftBitwise.NFTA_BITWISE_DREG)),
-            "ct" => new NftCt(
-                (NftCtKey)a.Be32(NftCt.NFTA_CT_KEY), (int)a.Be32(NftCt.NFTA_CT_DREG, 0),
-                a.Has(NftCt.NFTA_CT_DIRECTION) ? Wire.U8(a.Get(NftCt.NFTA_CT_DIRECTION)) : null),
-            "lookup" => new NftLookup(
-                a.String(NftLookup.NFTA_LOOKUP_SET), (int)a.Be32(NftLookup.NFTA_LOOKUP_SREG),
-                (a.Be32(NftLookup.NFTA_LOOKUP_FLAGS, 0) & 1) != 0),
-            "dynset" => new NftDynset(
-                a.String(NftDynset.NFTA_DYNSET_SET_NAME), (NftDynsetOp)a.Be32(NftDynset.NFTA_DYNSET_OP),
-                (int)a.Be32(NftDynset.NFTA_DYNSET_SREG_KEY),
-                a.Has(NftDynset.NFTA_DYNSET_TIMEOUT) && Wire.Be64(a.Get(NftDynset.NFTA_DYNSET_TIMEOUT)) is var t and > 0
-                    ? TimeSpan.FromMilliseconds(Math.Min(t, (ulong)TimeSpan.MaxValue.TotalMilliseconds / 2)) : null),
-            "counter" => new NftCounter(a.Be64(NftCounter.NFTA_COUNTER_PACKETS), a.Be64(NftCounter.NFTA_COUNTER_BYTES)),
-            "immediate" => ReadImmediate(a),
-            "masq" => new NftMasq(a.Be32(NftMasq.NFTA_MASQ_FLAGS, 0)),
-            "nat" => new NftNat(
-                (NftNatType)a.Be32(NftNat.NFTA_NAT_TYPE), (byte)a.Be32(NftNat.NFTA_NAT_FAMILY),
-                a.Has(NftNat.NFTA_NAT_REG_ADDR_MIN) ? (int)a.Be32(NftNat.NFTA_NAT_REG_ADDR_MIN) : null,
-                a.Has(NftNat.NFTA_NAT_REG_PROTO_MIN) ? (int)a.Be32(NftNat.NFTA_NAT_REG_PROTO_MIN) : null,
-                a.Be32(NftNat.NFTA_NAT_FLAGS, 0)),
-            "log" => new NftLog
-            {
-                Group = a.Has(NftLog.NFTA_LOG_GROUP) ? Wire.Be16(a.Get(NftLog.NFTA_LOG_GROUP)) : null,
-                Prefix = a.Has(NftLog.NFTA_LOG_PREFIX) ? a.String(NftLog.NFTA_LOG_PREFIX) : null,
-                Snaplen = a.Has(NftLog.NFTA_LOG_SNAPLEN) ? a.Be32(NftLog.NFTA_LOG_SNAPLEN) : null,
-                QueueThreshold = a.Has(NftLog.NFTA_LOG_QTHRESHOLD) ? Wire.Be16(a.Get(NftLog.NFTA_LOG_QTHRESHOLD)) : null,
-            },
-            _ => new NftUnknownExpression(name, data.ToArray()),
-        };
-    }
-
-    private static NftImmediate ReadImmediate(Attrs a)
-    {
-        var (value, verdict) = NftData.Read(a.Get(NftImmediate.NFTA_IMMEDIATE_DATA));
-        return new NftImmediate { Register = (int)a.Be32(NftImmediate.NFTA_IMMEDIATE_DREG), Verdict = verdict, Data = verdict is null ? value : null };
-    }
-
-    /// <summary>The attributes of one NFTA_EXPR_DATA, indexed by type (expression attribute types are small).</summary>
-    private readonly ref struct Attrs
-    {
-        private readonly ReadOnlySpan<byte> _data;
-
-        internal Attrs(ReadOnlySpan<byte> data)
-        {
-            _data = data;
-            var r = new AttributeReader(data);
-            while (r.Next(out _, out _))
-            {
-                // Validate the whole run once so later lookups cannot meet a malformed attribute.
-            }
-        }
-
-        internal bool Has(ushort type) => TryGet(type, out _);
-
-        internal ReadOnlySpan<byte> Get(ushort type) =>
-            TryGet(type, out var v) ? v : throw new NetlinkFormatException($"Expression attribute {type} is missing.");
-
-        internal uint Be32(ushort type) => Wire.Be32(Get(type));
-
-        internal uint Be32(ushort type, uint fallback) => TryGet(type, out var v) ? Wire.Be32(v) : fallback;
-
-        internal ulong Be64(ushort type) => TryGet(type, out var v) ? Wire.Be64(v) : 0;
-
-        internal string String(ushort type) => Wire.String(Get(type));
-
-        internal byte[] Value(ushort type) => NftData.ReadValue(Get(type));
-
-        private bool TryGet(ushort type, out ReadOnlySpan<byte> value)
-        {
-            var r = new AttributeReader(_data);
-            while (r.Next(out var t, out var v))
-            {
-                if (t == type)
-                {
-                    value = v;
-                    return true;
-                }
-            }
-
-            value = default;
-            return false;
-        }
+        return named;
     }
 }

@@ -7,6 +7,7 @@ public sealed record NftImmediate : NftExpression
 {
     internal const ushort NFTA_IMMEDIATE_DREG = 1;
     internal const ushort NFTA_IMMEDIATE_DATA = 2;
+    internal const string KernelName = "immediate";
 
     /// <summary>NFTA_IMMEDIATE_DREG (0 for verdicts).</summary>
     public int Register { get; init; }
@@ -18,7 +19,7 @@ public sealed record NftImmediate : NftExpression
     public byte[]? Data { get; init; }
 
     /// <inheritdoc />
-    public override string Name => "immediate";
+    public override string Name => KernelName;
 
     /// <summary>accept.</summary>
     public static NftImmediate Accept => Of(NftVerdict.Accept);
@@ -57,5 +58,11 @@ public sealed record NftImmediate : NftExpression
         {
             NftData.WriteValue(writer, NFTA_IMMEDIATE_DATA, Data ?? throw new InvalidOperationException("immediate needs a verdict or data."));
         }
+    }
+
+    internal static NftImmediate DecodeData(NftExpressionData data)
+    {
+        var (value, verdict) = NftData.Read(data.Get(NFTA_IMMEDIATE_DATA));
+        return new NftImmediate { Register = (int)data.Be32(NFTA_IMMEDIATE_DREG), Verdict = verdict, Data = verdict is null ? value : null };
     }
 }

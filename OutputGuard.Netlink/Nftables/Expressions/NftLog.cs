@@ -9,6 +9,7 @@ public sealed record NftLog : NftExpression
     internal const ushort NFTA_LOG_PREFIX = 2;
     internal const ushort NFTA_LOG_SNAPLEN = 3;
     internal const ushort NFTA_LOG_QTHRESHOLD = 4;
+    internal const string KernelName = "log";
 
     /// <summary>NFTA_LOG_GROUP.</summary>
     public ushort? Group { get; init; }
@@ -23,7 +24,7 @@ public sealed record NftLog : NftExpression
     public ushort? QueueThreshold { get; init; }
 
     /// <inheritdoc />
-    public override string Name => "log";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -47,4 +48,12 @@ public sealed record NftLog : NftExpression
             writer.Be16(NFTA_LOG_QTHRESHOLD, q);
         }
     }
+
+    internal static NftLog DecodeData(NftExpressionData data) => new()
+    {
+        Group = data.OptionalBe16(NFTA_LOG_GROUP),
+        Prefix = data.OptionalString(NFTA_LOG_PREFIX),
+        Snaplen = data.OptionalBe32(NFTA_LOG_SNAPLEN),
+        QueueThreshold = data.OptionalBe16(NFTA_LOG_QTHRESHOLD),
+    };
 }

@@ -12,9 +12,11 @@ public sealed record NftLookup(string SetName, int SourceRegister = NftRegisters
     internal const ushort NFTA_LOOKUP_SREG = 2;
     internal const ushort NFTA_LOOKUP_SET_ID = 4;
     internal const ushort NFTA_LOOKUP_FLAGS = 5;
+    internal const uint NFT_LOOKUP_F_INV = 1;
+    internal const string KernelName = "lookup";
 
     /// <inheritdoc />
-    public override string Name => "lookup";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -27,7 +29,11 @@ public sealed record NftLookup(string SetName, int SourceRegister = NftRegisters
         writer.Be32(NFTA_LOOKUP_SREG, (uint)SourceRegister);
         if (Invert)
         {
-            writer.Be32(NFTA_LOOKUP_FLAGS, 1);
+            writer.Be32(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
         }
     }
+
+    internal static NftLookup DecodeData(NftExpressionData data) => new(
+        data.String(NFTA_LOOKUP_SET), (int)data.Be32(NFTA_LOOKUP_SREG),
+        (data.Be32(NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV) != 0);
 }

@@ -7,9 +7,10 @@ namespace OutputGuard.Netlink.Nftables.Expressions;
 public sealed record NftMasq(uint Flags = 0) : NftExpression
 {
     internal const ushort NFTA_MASQ_FLAGS = 1;
+    internal const string KernelName = "masq";
 
     /// <inheritdoc />
-    public override string Name => "masq";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -18,4 +19,6 @@ public sealed record NftMasq(uint Flags = 0) : NftExpression
             writer.Be32(NFTA_MASQ_FLAGS, Flags);
         }
     }
+
+    internal static NftMasq DecodeData(NftExpressionData data) => new(data.Be32(NFTA_MASQ_FLAGS, 0));
 }

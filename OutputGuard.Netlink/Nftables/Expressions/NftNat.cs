@@ -15,9 +15,10 @@ public sealed record NftNat(NftNatType Type, byte Family, int? AddressRegister, 
     internal const ushort NFTA_NAT_REG_ADDR_MIN = 3;
     internal const ushort NFTA_NAT_REG_PROTO_MIN = 5;
     internal const ushort NFTA_NAT_FLAGS = 7;
+    internal const string KernelName = "nat";
 
     /// <inheritdoc />
-    public override string Name => "nat";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -38,4 +39,9 @@ public sealed record NftNat(NftNatType Type, byte Family, int? AddressRegister, 
             writer.Be32(NFTA_NAT_FLAGS, Flags);
         }
     }
+
+    internal static NftNat DecodeData(NftExpressionData data) => new(
+        (NftNatType)data.Be32(NFTA_NAT_TYPE), (byte)data.Be32(NFTA_NAT_FAMILY),
+        (int?)data.OptionalBe32(NFTA_NAT_REG_ADDR_MIN), (int?)data.OptionalBe32(NFTA_NAT_REG_PROTO_MIN),
+        data.Be32(NFTA_NAT_FLAGS, 0));
 }

@@ -13,6 +13,7 @@ public sealed record NftPayload(NftPayloadBase Base, uint Offset, uint Length, i
     internal const ushort NFTA_PAYLOAD_BASE = 2;
     internal const ushort NFTA_PAYLOAD_OFFSET = 3;
     internal const ushort NFTA_PAYLOAD_LEN = 4;
+    internal const string KernelName = "payload";
 
     /// <summary><c>ip saddr</c>.</summary>
     public static NftPayload Ipv4Source(int register = NftRegisters.Reg1) => new(NftPayloadBase.Network, 12, 4, register);
@@ -24,7 +25,7 @@ public sealed record NftPayload(NftPayloadBase Base, uint Offset, uint Length, i
     public static NftPayload DestinationPort(int register = NftRegisters.Reg1) => new(NftPayloadBase.Transport, 2, 2, register);
 
     /// <inheritdoc />
-    public override string Name => "payload";
+    public override string Name => KernelName;
 
     internal override void EncodeData(NetlinkWriter writer, NftEncodeContext context)
     {
@@ -33,4 +34,8 @@ public sealed record NftPayload(NftPayloadBase Base, uint Offset, uint Length, i
         writer.Be32(NFTA_PAYLOAD_OFFSET, Offset);
         writer.Be32(NFTA_PAYLOAD_LEN, Length);
     }
+
+    internal static NftPayload DecodeData(NftExpressionData data) => new(
+        (NftPayloadBase)data.Be32(NFTA_PAYLOAD_BASE), data.Be32(NFTA_PAYLOAD_OFFSET), data.Be32(NFTA_PAYLOAD_LEN),
+        (int)data.Be32(NFTA_PAYLOAD_DREG, 0));
 }

@@ -47,7 +47,7 @@ public sealed class NftTransactionTests : IDisposable
         batch.AddElements(missing, [NftSetElement.Address(IPAddress.Parse("192.0.2.9"))]);
         var error = Assert.Throws<NetlinkException>(batch.Commit);
 
-        Assert.Equal(2, error.Errno);
+        Assert.Equal(2, (int)error.Errno);
         Assert.Equal("ENOENT", error.ErrnoName);
         Assert.Contains("NFT_MSG_NEWSETELEM (elements of og nosuch)", error.Message, StringComparison.Ordinal);
     }

@@ -26,7 +26,7 @@ internal static class Seeds
     internal static byte[] Link()
     {
         var w = Start();
-        w.Struct(16)[4] = 3;
+        w.Header(new IfInfoMsg { Index = 3 });
         w.String(3, "veth0");
         w.U32(4, 1500);
         w.Bytes(1, [2, 0, 0, 0, 0, 1]);
@@ -40,10 +40,7 @@ internal static class Seeds
     internal static byte[] Address()
     {
         var w = Start();
-        var h = w.Struct(8);
-        h[0] = 2;
-        h[1] = 24;
-        h[4] = 3;
+        w.Header(new IfAddrMsg { Family = 2, PrefixLength = 24, Index = 3 });
         w.Bytes(2, [10, 0, 0, 1]);
         w.Bytes(1, [10, 0, 0, 1]);
         return Payload(w);
@@ -52,7 +49,7 @@ internal static class Seeds
     internal static byte[] Rule()
     {
         var w = Start();
-        w.NfGenMsg(1);
+        w.Header(new NfGenMsg(1));
         w.String(1, "og");
         w.String(2, "forward");
         w.Be64(3, 42);
@@ -67,7 +64,7 @@ internal static class Seeds
     internal static byte[] Table()
     {
         var w = Start();
-        w.NfGenMsg(1);
+        w.Header(new NfGenMsg(1));
         w.String(1, "og");
         w.Be32(2, 0);
         w.Be32(3, 4);
@@ -78,7 +75,7 @@ internal static class Seeds
     internal static byte[] Chain()
     {
         var w = Start();
-        w.NfGenMsg(1);
+        w.Header(new NfGenMsg(1));
         w.String(1, "og");
         w.String(3, "forward");
         var hook = w.BeginNested(4);
@@ -93,7 +90,7 @@ internal static class Seeds
     internal static byte[] Set()
     {
         var w = Start();
-        w.NfGenMsg(1);
+        w.Header(new NfGenMsg(1));
         w.String(1, "og");
         w.String(2, "svc");
         w.Be32(3, 0x84);
@@ -119,7 +116,7 @@ internal static class Seeds
     internal static byte[] Elements()
     {
         var w = Start();
-        w.NfGenMsg(1);
+        w.Header(new NfGenMsg(1));
         w.String(1, "og");
         w.String(2, "allow4");
         var list = w.BeginNested(3);
@@ -142,7 +139,7 @@ internal static class Seeds
     internal static byte[] Generation()
     {
         var w = Start();
-        w.NfGenMsg(0);
+        w.Header(new NfGenMsg(0));
         w.Be32(1, 77);
         return Payload(w);
     }
@@ -150,7 +147,7 @@ internal static class Seeds
     internal static byte[] LoggedPacket()
     {
         var w = Start();
-        w.NfGenMsg(2, 5);
+        w.Header(new NfGenMsg(2, 5));
         w.Bytes(1, [0x08, 0x00, 1, 0]);
         w.Be32(4, 3);
         w.String(10, "og ");
@@ -163,12 +160,7 @@ internal static class Seeds
     internal static byte[] Error()
     {
         var w = Start();
-        var s = w.Struct(4 + 16);
-        s[0] = 0xea; // -22
-        s[1] = s[2] = s[3] = 0xff;
-        s[4] = 36;
-        s[8] = 12;
-        s[9] = 10;
+        w.Header(new NlMsgErr { Error = -22, Request = new NlMsgHdr { Length = 36, Type = 0x0a0c } }); // -EINVAL to NFT_MSG_NEWSETELEM
         w.String(1, "Could not process rule");
         w.U32(2, 64);
         return Payload(w);
