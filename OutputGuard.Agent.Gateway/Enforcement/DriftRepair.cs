@@ -4,8 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Agent.Gateway.Configuration;
 using OutputGuard.Agent.Gateway.Sync;
+using OutputGuard.Hosting;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
+using Polly;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
@@ -22,6 +24,12 @@ public sealed class DriftRepair : BackgroundService
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(30);
     private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Short retries (100 ms doubling to 500 ms): the table may come back any moment (another owner's socket closes),
+    /// and then it must be repaired within a second.
+    /// </summary>
+    private static readonly Backoff Retry = new(DelayBackoffType.Exponential, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
+
     /// <summary>More element events than this for one set, and the set is read whole instead.</summary>
     private const int MaxTrackedElements = 10_000;
 
@@ -35,16 +43,18 @@ public sealed class DriftRepair : BackgroundService
     private readonly GatewayStatus _status;
     private readonly ILogger<DriftRepair> _logger;
     private readonly TimeSpan _interval;
+    private readonly RetryLoop _retry;
     private uint _generation;
 
     /// <summary>Creates the service.</summary>
-    public DriftRepair(AllowListEnforcer enforcer, GatewayStatus status, GatewayOptions options, ILogger<DriftRepair> logger)
+    public DriftRepair(AllowListEnforcer enforcer, GatewayStatus status, GatewayOptions options, TimeProvider time, ILogger<DriftRepair> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _enforcer = enforcer ?? throw new ArgumentNullException(nameof(enforcer));
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _interval = TimeSpan.FromMilliseconds(Math.Max(100, options.DriftVerifyIntervalMs));
+        _retry = new RetryLoop(Retry, time, OnFailed, ex => ex is NetlinkException or NetlinkFormatException or ChannelClosedException);
         _enforcer.Repaired += OnRepaired;
     }
 
@@ -59,43 +69,37 @@ public sealed class DriftRepair : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var failures = 0;
+        try
+        {
+            await _retry.RunAsync(run => FollowAsync(run, run.CancellationToken), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Subscribes, verifies what the subscription could not see, then repairs what each event shows, until it fails.</summary>
+    private async ValueTask FollowAsync(RetryRun run, CancellationToken stoppingToken)
+    {
+        using var events = _enforcer.Subscribe();
+        _generation = _enforcer.Generation();
+
+        // Between the enforcer's last commit and the subscription nothing is watched: when the generation moved
+        // in between, verify everything; else the structure (its sets were just read or written).
+        Verify(_generation == _enforcer.KnownGeneration ? DriftScope.Structure : DriftScope.Everything, Stopwatch.GetTimestamp());
+        run.Healthy();
         while (!stoppingToken.IsCancellationRequested)
         {
-            NetlinkSubscription<NftEvent>? events = null;
-            try
-            {
-                events = _enforcer.Subscribe();
-                _generation = _enforcer.Generation();
-
-                // Between the enforcer's last commit and the subscription nothing is watched: when the generation moved
-                // in between, verify everything; else the structure (its sets were just read or written).
-                Verify(_generation == _enforcer.KnownGeneration ? DriftScope.Structure : DriftScope.Everything, Stopwatch.GetTimestamp());
-                failures = 0;
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    var (scope, since) = await NextAsync(events, stoppingToken);
-                    Verify(scope, since);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is NetlinkException or NetlinkFormatException or ChannelClosedException)
-            {
-                failures++;
-                _status.SetTableProblem($"the table could not be verified or repaired: {ex.Message}");
-                Log.RepairFailed(_logger, ex.Message);
-                // Short retries: the table may come back any moment (another owner's socket closes), and then it must be repaired within a second.
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 50 * (1 << Math.Min(failures, 4)))), stoppingToken)
-                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            finally
-            {
-                events?.Dispose();
-            }
+            var (scope, since) = await NextAsync(events, stoppingToken);
+            Verify(scope, since);
         }
+    }
+
+    private void OnFailed(RetryFailure failure)
+    {
+        var message = failure.Exception!.Message;
+        _status.SetTableProblem($"the table could not be verified or repaired: {message}");
+        Log.RepairFailed(_logger, message);
     }
 
     private void Verify(DriftScope scope, long since)

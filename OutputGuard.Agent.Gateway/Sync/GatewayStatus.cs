@@ -1,5 +1,3 @@
-using OutputGuard.Agent.Gateway.Enforcement;
-
 namespace OutputGuard.Agent.Gateway.Sync;
 
 /// <summary>What the agent holds and how the sync goes; read by the metrics and <c>/healthz</c>.</summary>
@@ -63,9 +61,9 @@ public sealed class GatewayStatus
     /// <summary>Raised after each apply with its duration in seconds.</summary>
     public event Action<double>? Applied;
 
-    internal void OnApplied(double seconds, AllowListEnforcer enforcer)
+    internal void OnApplied(double seconds, int elements)
     {
-        Elements = enforcer.ElementCount;
+        Elements = elements;
         Applied?.Invoke(seconds);
     }
 }

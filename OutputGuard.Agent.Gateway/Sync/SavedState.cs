@@ -12,12 +12,10 @@ namespace OutputGuard.Agent.Gateway.Sync;
 public static class SavedState
 {
     /// <summary>Restores what <paramref name="file"/> holds; returns whether it was enforced.</summary>
-    public static bool Restore(StateFile file, AllowListEnforcer enforcer, AgentState state, GatewayStatus status, ILogger logger)
+    public static bool Restore(StateFile file, AppliedState state, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(file);
-        ArgumentNullException.ThrowIfNull(enforcer);
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(status);
         AllowList? saved;
         try
         {
@@ -34,7 +32,7 @@ public static class SavedState
             return false;
         }
 
-        if (enforcer.AdoptedMarker is { Revision: > 0 } kernel)
+        if (state.AdoptedMarker is { Revision: > 0 } kernel)
         {
             if (kernel.StoreId.Length > 0 && saved.StoreId != kernel.StoreId)
             {
@@ -51,13 +49,7 @@ public static class SavedState
         }
 
         Log.StateLoaded(logger, saved.Revision, saved.Count, file.Path);
-        enforcer.Apply(saved);
-        lock (state.Gate)
-        {
-            state.List = saved;
-        }
-
-        status.SetRevision(saved.Revision);
+        state.Restore(saved);
         return true;
     }
 

@@ -1,126 +1,51 @@
-using System.Diagnostics;
+using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OutputGuard.Agent.Gateway.Configuration;
-using OutputGuard.Agent.Gateway.Enforcement;
-using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.V1;
 
 namespace OutputGuard.Agent.Gateway.Sync;
 
 /// <summary>
 /// Follows the control plane: connect → Hello (with the revision and store id of what the kernel holds) → apply each
-/// snapshot or delta in one kernel batch → Ack, forever, with exponential backoff and jitter between attempts and
-/// HTTP/2 keepalive pings to notice a dead peer. The stream counts as connected once the control plane's response
-/// headers arrive (it sends them when it accepts the Hello); a stream it refuses is logged as rejected. The backoff
-/// starts again from the shortest delay only after a stream that stayed up, so a stream that fails at once (a
-/// broken table, a refused token) does not reconnect several times a second.
+/// snapshot or delta in one kernel batch → Ack, with HTTP/2 keepalive pings to notice a dead peer, again and again
+/// (the <see cref="ReconnectLoop"/>: backoff with jitter). The stream counts as connected once the control plane's
+/// response headers arrive (it sends them when it accepts the Hello); a stream it refuses is logged as rejected. Each
+/// accepted stream is offered to the <see cref="TrafficReporter"/> through <see cref="Streams"/>.
 /// </summary>
 public sealed class SyncClient : BackgroundService
 {
     /// <summary>Most destinations one snapshot may hold (its parts together).</summary>
     public const int MaxSnapshotDestinations = 5_000_000;
 
-    /// <summary>A stream that lasted this long resets the backoff.</summary>
-    public static readonly TimeSpan StableStream = TimeSpan.FromSeconds(10);
-
     private const int MaxRefusedReported = 100;
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
-    private readonly AllowListEnforcer _enforcer;
-    private readonly AgentState _state;
+    private readonly AppliedState _state;
     private readonly GatewayStatus _status;
     private readonly GatewayOptions _options;
     private readonly ILogger<SyncClient> _logger;
     private readonly StateApplier _applier;
-    private readonly KernelCounterReader _counters;
+    private readonly ReconnectLoop _reconnect;
+    private readonly Channel<SyncStream> _streams = Channel.CreateBounded<SyncStream>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     /// <summary>Creates the client.</summary>
-    public SyncClient(
-        AllowListEnforcer enforcer, AgentState state, GatewayStatus status, KernelCounterReader counters, IOptions<GatewayOptions> options, ILogger<SyncClient> logger)
+    public SyncClient(AppliedState state, GatewayStatus status, GatewayOptions options, TimeProvider time, ILogger<SyncClient> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _counters = counters;
-        _enforcer = enforcer;
-        _state = state;
-        _status = status;
-        _options = options.Value;
-        _logger = logger;
-        _applier = new StateApplier(enforcer, state, status, new StateFile(_options.StateFile), logger);
+        _state = state ?? throw new ArgumentNullException(nameof(state));
+        _status = status ?? throw new ArgumentNullException(nameof(status));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _applier = new StateApplier(state, status, logger);
+        _reconnect = new ReconnectLoop(status, time, logger);
     }
 
-    /// <summary>The delay before retry number <paramref name="attempt"/> (from 0): exponential, capped, with jitter.</summary>
-    public static TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(attempt, 20)));
-#pragma warning disable CA5394 // Jitter, not security.
-        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-#pragma warning restore CA5394
-    }
+    /// <summary>Each stream as the control plane accepts it (the newest one; it may have ended since).</summary>
+    public ChannelReader<SyncStream> Streams => _streams.Reader;
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var writer = Task.Run(() => _applier.WriteStateLoopAsync(stoppingToken), stoppingToken);
-        var attempt = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                _status.SetState(SyncState.Connecting);
-                await RunStreamAsync(stoppingToken);
-                throw new RpcException(new Status(StatusCode.Unavailable, "the control plane ended the stream"));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // Any failure means: reconnect later.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                _status.CountFailure();
-                _status.SetState(SyncState.Disconnected);
-                if (Stopwatch.GetElapsedTime(started) >= StableStream)
-                {
-                    attempt = 0;
-                }
-
-                var delay = Backoff(attempt++);
-                if (ex is StreamRejectedException rejected)
-                {
-                    Log.StreamRejected(_logger, rejected.Address, rejected.Status.StatusCode.ToString(), rejected.Status.Detail, (long)delay.TotalMilliseconds);
-                }
-                else
-                {
-                    Log.SyncFailed(_logger, ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message, (long)delay.TotalMilliseconds);
-                }
-
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
-        _status.SetState(SyncState.Disconnected);
-        await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _applier.WriteState();
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _applier.Dispose();
-        base.Dispose();
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _reconnect.RunAsync(RunStreamAsync, stoppingToken);
 
     private async Task RunStreamAsync(CancellationToken ct)
     {
@@ -143,14 +68,7 @@ public sealed class SyncClient : BackgroundService
         var client = new GatewaySync.GatewaySyncClient(channel);
         var headers = new Metadata { { "authorization", "Bearer " + Token() } };
         using var call = client.Sync(headers, cancellationToken: ct);
-        long applied;
-        string storeId;
-        lock (_state.Gate)
-        {
-            applied = _state.List.Revision;
-            storeId = _state.List.StoreId;
-        }
-
+        var (applied, storeId) = _state.Applied;
         await call.RequestStream.WriteAsync(new GatewayMessage
         {
             Hello = new Hello
@@ -159,7 +77,7 @@ public sealed class SyncClient : BackgroundService
                 Hostname = _options.EffectiveHostname,
                 Version = typeof(SyncClient).Assembly.GetName().Version?.ToString() ?? "0",
                 AppliedRevision = applied,
-                ElementCount = _enforcer.ElementCount,
+                ElementCount = _state.ElementCount,
                 StoreId = storeId,
             },
         }, ct);
@@ -167,18 +85,16 @@ public sealed class SyncClient : BackgroundService
         _status.SetState(SyncState.Connected);
         Log.Connected(_logger, uri.ToString(), applied);
 
-        // The request stream has two writers (acks, traffic reports); gRPC allows one write at a time.
-        using var writeGate = new SemaphoreSlim(1, 1);
-        using var streamDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reporter = Task.Run(() => ReportTrafficAsync(call.RequestStream, writeGate, streamDone.Token), CancellationToken.None);
+        // The request stream has two writers (acks here, traffic reports in the reporter).
+        using var stream = new SyncStream(call.RequestStream, ct);
+        _streams.Writer.TryWrite(stream);
         try
         {
-            await FollowAsync(call, writeGate, ct);
+            await FollowAsync(call, stream, ct);
         }
         finally
         {
-            await streamDone.CancelAsync();
-            await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await stream.CloseAsync();
         }
     }
 
@@ -219,18 +135,7 @@ public sealed class SyncClient : BackgroundService
         throw new StreamRejectedException(address, call.GetStatus(), null);
     }
 
-    private async Task ReportTrafficAsync(IClientStreamWriter<GatewayMessage> stream, SemaphoreSlim writeGate, CancellationToken ct)
-    {
-        var interval = TimeSpan.FromMilliseconds(_options.ReportIntervalMs);
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(interval, ct);
-            var report = TrafficReportBuilder.Build(_counters.Read(), DateTimeOffset.UtcNow);
-            await WriteAsync(stream, writeGate, new GatewayMessage { Traffic = report }, ct);
-        }
-    }
-
-    private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SemaphoreSlim writeGate, CancellationToken ct)
+    private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SyncStream stream, CancellationToken ct)
     {
         List<Destination>? snapshot = null;
         long snapshotRevision = -1;
@@ -274,27 +179,14 @@ public sealed class SyncClient : BackgroundService
 
             if (applied is { } a)
             {
-                await WriteAsync(call.RequestStream, writeGate, new GatewayMessage { Ack = new Ack { Revision = a.Ack, ElementCount = _enforcer.ElementCount } }, ct);
+                await stream.WriteAsync(new GatewayMessage { Ack = new Ack { Revision = a.Ack, ElementCount = _state.ElementCount } }, ct);
                 if (a.Refused.Count > 0)
                 {
                     var refused = new RefusedDestinations { Revision = a.Ack, Total = a.Refused.Count };
                     refused.Destinations.AddRange(a.Refused.Take(MaxRefusedReported));
-                    await WriteAsync(call.RequestStream, writeGate, new GatewayMessage { Refused = refused }, ct);
+                    await stream.WriteAsync(new GatewayMessage { Refused = refused }, ct);
                 }
             }
-        }
-    }
-
-    private static async Task WriteAsync(IClientStreamWriter<GatewayMessage> stream, SemaphoreSlim writeGate, GatewayMessage message, CancellationToken ct)
-    {
-        await writeGate.WaitAsync(ct);
-        try
-        {
-            await stream.WriteAsync(message, ct);
-        }
-        finally
-        {
-            writeGate.Release();
         }
     }
 

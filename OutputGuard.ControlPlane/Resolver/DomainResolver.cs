@@ -5,6 +5,8 @@ using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Sync;
+using OutputGuard.Hosting;
+using Polly;
 
 namespace OutputGuard.ControlPlane.Resolver;
 
@@ -27,11 +29,12 @@ public sealed class DomainResolver(
     /// <summary>The audit actor of scheduled lookups.</summary>
     public const string Actor = "resolver";
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    /// <summary>After a failed round: from 1 s, doubling, up to 10 s, each between half and one and a half times that.</summary>
+    private static readonly Backoff LoopBackoff = new(DelayBackoffType.Exponential, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), 0.5, 1.5);
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private readonly ControlPlaneOptions _options = options.Value;
     private readonly ConcurrentQueue<(long Id, string Domain)> _wakeups = new();
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private readonly ResolverStats _stats = new(meterFactory);
     private int _leading;
 
@@ -73,64 +76,64 @@ public sealed class DomainResolver(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
         var failing = false;
-        while (!stoppingToken.IsCancellationRequested)
+        var retry = new RetryLoop(LoopBackoff, time, failure =>
         {
-            try
+            _stats.CountLoopFailure();
+            if (!failing)
             {
-                await using var leadership = await lease.AcquireAsync(stoppingToken);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership.Lost);
-                Volatile.Write(ref _leading, 1);
-                try
+                ResolverLog.LoopFailing(logger, failure.Exception!, failure.Delay);
+                failing = true;
+            }
+        });
+        try
+        {
+            await retry.RunAsync(
+                async run =>
                 {
-                    await RunScheduleAsync(
-                        () =>
+                    while (true)
+                    {
+                        try
                         {
-                            if (failing)
-                            {
-                                ResolverLog.LoopRecovered(logger);
-                                failing = false;
-                            }
+                            await LeadAsync(
+                                () =>
+                                {
+                                    if (failing)
+                                    {
+                                        ResolverLog.LoopRecovered(logger);
+                                        failing = false;
+                                    }
 
-                            backoff = TimeSpan.FromSeconds(1);
-                        },
-                        linked.Token);
-                }
-                finally
-                {
-                    Volatile.Write(ref _leading, 0);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                ResolverLog.LeadershipLost(logger);
-            }
-            catch (Exception e)
-            {
-                _stats.CountLoopFailure();
-                var delay = backoff * (0.5 + Random.Shared.NextDouble());
-                if (!failing)
-                {
-                    ResolverLog.LoopFailing(logger, e, delay);
-                    failing = true;
-                }
+                                    run.Healthy();
+                                },
+                                run.CancellationToken);
+                        }
+                        catch (OperationCanceledException) when (!run.CancellationToken.IsCancellationRequested)
+                        {
+                            ResolverLog.LeadershipLost(logger);
+                        }
+                    }
+                },
+                stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
-            }
+    /// <summary>Waits for the lease, then runs the schedule while it is held.</summary>
+    private async Task LeadAsync(Action healthy, CancellationToken stoppingToken)
+    {
+        await using var leadership = await lease.AcquireAsync(stoppingToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership.Lost);
+        Volatile.Write(ref _leading, 1);
+        try
+        {
+            await RunScheduleAsync(healthy, linked.Token);
+        }
+        finally
+        {
+            Volatile.Write(ref _leading, 0);
         }
     }
 
@@ -330,25 +333,5 @@ public sealed class DomainResolver(
         return delay * (0.9 + (0.1 * Random.Shared.NextDouble()));
     }
 
-    private void Wake()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
-    }
+    private void Wake() => _wake.Wake();
 }

@@ -1,4 +1,6 @@
 using MySqlConnector;
+using OutputGuard.Hosting;
+using Polly;
 
 namespace OutputGuard.ControlPlane.Resolver;
 
@@ -13,6 +15,7 @@ public sealed partial class MySqlResolverLease : IResolverLease
     private readonly string _connectionString;
     private readonly TimeSpan _lease;
     private readonly ILogger<MySqlResolverLease> _logger;
+    private readonly RetryLoop _retry;
     private bool _unavailable;
 
     /// <summary>Creates the lease for the database of <paramref name="connectionString"/>.</summary>
@@ -30,6 +33,12 @@ public sealed partial class MySqlResolverLease : IResolverLease
         LockName = name.Length > 64 ? name[..64] : name; // MySQL's limit for lock names.
         _lease = lease;
         _logger = logger;
+
+        // Every third of the lease, give or take a fifth, whether the lock was busy or the connection failed.
+        _retry = new RetryLoop(
+            new Backoff(DelayBackoffType.Constant, CheckEvery, CheckEvery, 0.8, 1.2),
+            TimeProvider.System,
+            handles: e => e is MySqlException or InvalidOperationException or TimeoutException or IOException);
     }
 
     /// <summary>The advisory lock's name (per database, so several deployments can share a server).</summary>
@@ -40,47 +49,52 @@ public sealed partial class MySqlResolverLease : IResolverLease
     /// <inheritdoc />
     public async Task<ResolverLeadership> AcquireAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        // One connection serves every try until it fails; the lock is tried every third of the lease (jittered),
+        // and a failed connection is opened again after as long.
+        MySqlConnection? connection = null;
+        try
         {
-            var connection = new MySqlConnection(_connectionString);
+            var leadership = await _retry.PollAsync(async run => await TryTakeAsync(connection ??= new MySqlConnection(_connectionString), run.CancellationToken), cancellationToken);
+            connection = null;
+            return leadership;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        async ValueTask<ResolverLeadership?> TryTakeAsync(MySqlConnection open, CancellationToken ct)
+        {
             try
             {
-                await connection.OpenAsync(cancellationToken);
-                await using (var setup = new MySqlCommand("SET SESSION wait_timeout = @Seconds", connection))
+                if (open.State != System.Data.ConnectionState.Open)
                 {
+                    await open.OpenAsync(ct);
+                    await using var setup = new MySqlCommand("SET SESSION wait_timeout = @Seconds", open);
                     setup.Parameters.AddWithValue("@Seconds", (int)Math.Ceiling(_lease.TotalSeconds));
-                    await setup.ExecuteNonQueryAsync(cancellationToken);
+                    await setup.ExecuteNonQueryAsync(ct);
                 }
 
-                while (true)
-                {
-                    await using (var take = new MySqlCommand("SELECT GET_LOCK(@Name, 0)", connection))
-                    {
-                        take.Parameters.AddWithValue("@Name", LockName);
-                        _unavailable = false;
-                        if (Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken) ?? 0L, System.Globalization.CultureInfo.InvariantCulture) == 1)
-                        {
-                            return Lead(connection);
-                        }
-                    }
-
-                    await Task.Delay(Jittered(CheckEvery), cancellationToken);
-                }
+                await using var take = new MySqlCommand("SELECT GET_LOCK(@Name, 0)", open);
+                take.Parameters.AddWithValue("@Name", LockName);
+                _unavailable = false;
+                return Convert.ToInt64(await take.ExecuteScalarAsync(ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture) == 1
+                    ? Lead(open)
+                    : null;
             }
             catch (Exception e) when (e is MySqlException or InvalidOperationException or TimeoutException or IOException)
             {
-                await connection.DisposeAsync();
+                await open.DisposeAsync();
+                connection = null;
                 if (!_unavailable)
                 {
                     LogLeaseUnavailable(_logger, e.Message);
                     _unavailable = true;
                 }
 
-                await Task.Delay(Jittered(CheckEvery), cancellationToken);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
                 throw;
             }
         }
@@ -135,8 +149,6 @@ public sealed partial class MySqlResolverLease : IResolverLease
             leadership.MarkLost();
         }
     }
-
-    private static TimeSpan Jittered(TimeSpan delay) => delay * (0.8 + (0.4 * Random.Shared.NextDouble()));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "resolver lease: the lock connection failed ({Reason}); trying again until it works")]
     private static partial void LogLeaseUnavailable(ILogger logger, string reason);

@@ -1,6 +1,8 @@
 using System.Data;
 using System.Data.Common;
 using Dapper;
+using OutputGuard.Hosting;
+using Polly;
 
 namespace OutputGuard.ControlPlane.Store;
 
@@ -16,12 +18,16 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
 {
     private const int MaxWriteAttempts = 5;
 
+    /// <summary>Between tries of a write that failed transiently: 5-20 ms times the attempt's number.</summary>
+    private static readonly Backoff WriteBackoff = new(DelayBackoffType.Linear, TimeSpan.FromMilliseconds(12.5), TimeSpan.FromSeconds(1), 0.4, 1.6);
+
     /// <summary>Write transactions of this process at once: they serialise on the state row anyway, so more would only hold connections.</summary>
     private const int MaxConcurrentWrites = 2;
 
     private static readonly TimeSpan WriteQueueTimeout = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _writers = new(MaxConcurrentWrites, MaxConcurrentWrites);
     private readonly SemaphoreSlim _writerTurns = new(1, 1);
+    private readonly RetryLoop _writeRetry;
     private IReadOnlyList<MigrationScript>? _migrations;
 
     /// <summary>Creates the store; <paramref name="timeProvider"/> stamps entries, revisions and audit rows.</summary>
@@ -29,6 +35,9 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         Time = timeProvider;
+
+        // A whole write transaction is tried again on a transient failure (deadlock, lock wait timeout), on real time.
+        _writeRetry = new RetryLoop(WriteBackoff, TimeProvider.System, handles: e => IsTransient(e), maxRetries: MaxWriteAttempts - 1);
     }
 
     /// <inheritdoc />
@@ -169,11 +178,9 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
         }
     }
 
-    private async Task<T> WriteOnceAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    private Task<T> WriteOnceAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken) =>
+        _writeRetry.RunAsync(
+            async _ =>
             {
                 using var turn = await TakeWriterTurnAsync(cancellationToken);
                 await using var connection = await OpenAsync(cancellationToken);
@@ -182,23 +189,16 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
                 var result = await work(new WriteScope(connection, transaction, state, cancellationToken));
                 await transaction.CommitAsync(CancellationToken.None);
                 return result;
-            }
-            catch (Exception e) when (attempt < MaxWriteAttempts && IsTransient(e))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), cancellationToken);
-            }
-        }
-    }
+            },
+            cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction that does not touch the state row (a chunk of a
     /// traffic report, a registry update), taking this process's writer turn; retried on a transient failure.
     /// </summary>
-    private async Task<T> WriteChunkAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    private Task<T> WriteChunkAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writeRetry.RunAsync(
+            async _ =>
             {
                 using var turn = await TakeWriterTurnAsync(cancellationToken);
                 await using var connection = await OpenAsync(cancellationToken);
@@ -206,13 +206,8 @@ public abstract partial class SqlControlPlaneStore : IControlPlaneStore
                 var result = await work(connection, transaction);
                 await transaction.CommitAsync(CancellationToken.None);
                 return result;
-            }
-            catch (Exception e) when (attempt < MaxWriteAttempts && IsTransient(e))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), cancellationToken);
-            }
-        }
-    }
+            },
+            cancellationToken);
 
     private async ValueTask<WriterTurn> TakeWriterTurnAsync(CancellationToken cancellationToken)
     {

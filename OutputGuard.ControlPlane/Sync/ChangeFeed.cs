@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Store;
 using Microsoft.Extensions.Options;
+using OutputGuard.Hosting;
 
 namespace OutputGuard.ControlPlane.Sync;
 
@@ -17,7 +18,7 @@ public sealed partial class ChangeFeed(
 {
     private const int BatchRevisions = 256;
     private readonly ConcurrentDictionary<GatewaySession, byte> _sessions = new();
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private long _published = -1;
 
     /// <summary>The newest revision handed to the sessions (-1 before the first read).</summary>
@@ -30,20 +31,7 @@ public sealed partial class ChangeFeed(
     public void Unsubscribe(GatewaySession session) => _sessions.TryRemove(session, out _);
 
     /// <summary>Wakes the feed at once (after a local commit).</summary>
-    public void Notify()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-    }
+    public void Notify() => _wake.Wake();
 
     /// <summary>
     /// Reads the starting revision before the server accepts streams (hosted services start before

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Hosting;
 using OutputGuard.ControlPlane.Store;
+using OutputGuard.Hosting;
+using Polly;
 using V1 = OutputGuard.V1;
 
 namespace OutputGuard.ControlPlane.Traffic;
@@ -18,6 +20,7 @@ namespace OutputGuard.ControlPlane.Traffic;
 public sealed partial class TrafficWriter : BackgroundService
 {
     private static readonly TimeSpan ResetCandidateLifetime = TimeSpan.FromMinutes(10);
+    private static readonly Backoff AfterFailure = new(DelayBackoffType.Constant, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     private readonly IControlPlaneStore _store;
     private readonly ControlPlaneOptions _options;
     private readonly TimeProvider _time;
@@ -25,7 +28,7 @@ public sealed partial class TrafficWriter : BackgroundService
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (V1.TrafficReport Report, DateTimeOffset ReceivedAt)> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly RowBudget _admission;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Dictionary<string, TrafficCounters> Rows)> _resetCandidates = new(StringComparer.Ordinal);
@@ -103,23 +106,12 @@ public sealed partial class TrafficWriter : BackgroundService
             _pending[gatewayId] = (report, _time.GetUtcNow());
         }
 
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already awake.
-            }
-        }
+        _wake.Wake();
     }
 
     /// <inheritdoc />
     public override void Dispose()
     {
-        _wake.Dispose();
         _writing.Dispose();
         base.Dispose();
     }
@@ -144,24 +136,23 @@ public sealed partial class TrafficWriter : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // A report that cannot be written is logged and dropped (the next one replaces it anyway); the writer rests a second.
+        var retry = new RetryLoop(AfterFailure, _time, failure => LogWriteFailed(_logger, failure.Exception!));
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await _wake.WaitAsync(stoppingToken);
-                await FlushAsync(stoppingToken);
+                await retry.RunAsync(
+                    async run =>
+                    {
+                        await _wake.WaitAsync(run.CancellationToken);
+                        await FlushAsync(run.CancellationToken);
+                    },
+                    stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A report that cannot be written is logged and dropped; the next one replaces it anyway.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogWriteFailed(_logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -51,8 +51,8 @@ public sealed class ElementCompilerTests
     [Fact]
     public void Backoff_grows_to_a_cap_with_jitter()
     {
-        var first = SyncClient.Backoff(0);
-        var late = Enumerable.Range(0, 50).Select(_ => SyncClient.Backoff(30)).ToList();
+        var first = ReconnectLoop.Backoff(0);
+        var late = Enumerable.Range(0, 50).Select(_ => ReconnectLoop.Backoff(30)).ToList();
 
         Assert.InRange(first.TotalMilliseconds, 125, 250);
         Assert.All(late, d => Assert.InRange(d.TotalSeconds, 15, 30));

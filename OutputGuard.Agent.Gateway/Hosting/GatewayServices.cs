@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OutputGuard.Agent.Gateway.Configuration;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Metrics;
+using OutputGuard.Agent.Gateway.Sync;
+
+namespace OutputGuard.Agent.Gateway.Hosting;
+
+/// <summary>The gateway's host: its services, its loops (one per hosted service) and its endpoints.</summary>
+public static class GatewayServices
+{
+    /// <summary>
+    /// Registers everything the gateway runs from what <paramref name="startup"/> checked: the start step that makes
+    /// the table fail closed, the enforcer and the applied state, the loops (state file, sync, traffic reports, drift
+    /// repair; stopped in the reverse order, so the state file is written last), and the metrics listener.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, GatewayStartup startup)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(startup);
+        var options = startup.Options;
+
+        // Bound once, by the pipeline: no other configuration source (environment, appsettings) reaches the program.
+        builder.Configuration.Sources.Clear();
+        builder.Host.UseSystemd();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPEndPoint.Parse(options.MetricsAddress)));
+
+        var services = builder.Services;
+        services.AddSingleton(startup);
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new AllowListEnforcer(GatewayStartup.Connect(options), startup.Settings, sp.GetRequiredService<ILogger<AllowListEnforcer>>()));
+        services.AddSingleton(sp => new KernelCounterReader(
+            GatewayStartup.Connect(options), TimeSpan.FromMilliseconds(options.CountersIntervalMs), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>()));
+        services.AddSingleton(new StateFile(options.StateFile));
+        services.AddSingleton<AppliedState>();
+        services.AddSingleton<GatewayStatus>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<SyncClient>();
+
+        services.AddHostedService<FailClosedStart>();
+        services.AddHostedService<StateFileWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<SyncClient>());
+        services.AddHostedService<TrafficReporter>();
+        services.AddHostedService<DriftRepair>();
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(GatewayMetrics.MeterName)
+            // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would
+            // silently drop the rest. The points are preallocated, so the limit is a flag (--max-destination-series).
+            .AddView("iptables_bytes_count", new MetricStreamConfiguration { CardinalityLimit = options.MaxDestinationSeries })
+            .AddView("iptables_packets_count", new MetricStreamConfiguration { CardinalityLimit = options.MaxDestinationSeries })
+            .AddView("outputguard_apply_duration_seconds", new ExplicitBucketHistogramConfiguration
+            {
+                Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+            })
+            .AddPrometheusExporter(o =>
+            {
+                o.ScopeInfoEnabled = false;
+                o.TargetInfoEnabled = false;
+
+                // The kernel reader has its own interval (--counters-interval-ms); a second cache would only add staleness.
+                o.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c> (Prometheus) and <c>/healthz</c>.</summary>
+    public static WebApplication MapGatewayEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var status = app.Services.GetRequiredService<GatewayStatus>();
+        var observe = app.Services.GetRequiredService<GatewayOptions>().Observe;
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/healthz", () => GatewayHealth.Answer(status, observe));
+        return app;
+    }
+}
