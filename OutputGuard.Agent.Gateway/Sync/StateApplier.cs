@@ -110,7 +110,7 @@ public sealed class StateApplier : IDisposable
     {
         long revision;
         string storeId;
-        AllowedDestination[] destinations;
+        Addressing.Destination[] destinations;
         lock (_state.Gate)
         {
             revision = _state.List.Revision;
