@@ -1,3 +1,5 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
 /// <summary>
@@ -13,22 +15,22 @@ public sealed class AllowList
     public string StoreId { get; private set; } = string.Empty;
 
     /// <summary>Single addresses, every port.</summary>
-    public HashSet<AllowedDestination> Hosts { get; } = [];
+    public HashSet<Destination> Hosts { get; } = [];
 
     /// <summary>CIDRs, every port.</summary>
-    public HashSet<AllowedDestination> Nets { get; } = [];
+    public HashSet<Destination> Nets { get; } = [];
 
     /// <summary>Port-restricted destinations.</summary>
-    public HashSet<AllowedDestination> Ports { get; } = [];
+    public HashSet<Destination> Ports { get; } = [];
 
     /// <summary>How many destinations there are.</summary>
     public int Count => Hosts.Count + Nets.Count + Ports.Count;
 
     /// <summary>Every destination.</summary>
-    public IEnumerable<AllowedDestination> All => Hosts.Concat(Nets).Concat(Ports);
+    public IEnumerable<Destination> All => Hosts.Concat(Nets).Concat(Ports);
 
     /// <summary>A list holding <paramref name="destinations"/> at <paramref name="revision"/> of store <paramref name="storeId"/>.</summary>
-    public static AllowList Of(long revision, IEnumerable<AllowedDestination> destinations, string storeId = "")
+    public static AllowList Of(long revision, IEnumerable<Destination> destinations, string storeId = "")
     {
         ArgumentNullException.ThrowIfNull(destinations);
         ArgumentNullException.ThrowIfNull(storeId);
@@ -42,7 +44,7 @@ public sealed class AllowList
     }
 
     /// <summary>Applies one revision's changes; returns what kind of destinations changed.</summary>
-    public AllowListChange Apply(long revision, IEnumerable<AllowedDestination> add, IEnumerable<AllowedDestination> remove)
+    public AllowListChange Apply(long revision, IEnumerable<Destination> add, IEnumerable<Destination> remove)
     {
         ArgumentNullException.ThrowIfNull(add);
         ArgumentNullException.ThrowIfNull(remove);
@@ -84,8 +86,8 @@ public sealed class AllowList
         Revision = revision;
     }
 
-    private bool Add(AllowedDestination d) => Bucket(d).Add(d);
+    private bool Add(Destination d) => Bucket(d).Add(d);
 
-    private HashSet<AllowedDestination> Bucket(AllowedDestination d) =>
+    private HashSet<Destination> Bucket(Destination d) =>
         !d.AllPorts ? Ports : d.Prefix.IsHost ? Hosts : Nets;
 }

@@ -1,19 +1,21 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
 /// <summary>What one delta changed in an <see cref="AllowList"/>.</summary>
 public sealed class AllowListChange
 {
     /// <summary>Hosts (every port) added.</summary>
-    public List<AllowedDestination> HostsAdded { get; } = [];
+    public List<Destination> HostsAdded { get; } = [];
 
     /// <summary>Hosts (every port) removed.</summary>
-    public List<AllowedDestination> HostsRemoved { get; } = [];
+    public List<Destination> HostsRemoved { get; } = [];
 
     /// <summary>Every destination the delta added (that was not there).</summary>
-    public List<AllowedDestination> Added { get; } = [];
+    public List<Destination> Added { get; } = [];
 
     /// <summary>Every destination the delta removed (that was there).</summary>
-    public List<AllowedDestination> Removed { get; } = [];
+    public List<Destination> Removed { get; } = [];
 
     /// <summary>Whether any CIDR with every port changed.</summary>
     public bool NetsChanged { get; private set; }
@@ -24,7 +26,7 @@ public sealed class AllowListChange
     /// <summary>Whether nothing changed.</summary>
     public bool IsEmpty => HostsAdded.Count == 0 && HostsRemoved.Count == 0 && !NetsChanged && !PortsChanged;
 
-    internal void Note(AllowedDestination d, bool added)
+    internal void Note(Destination d, bool added)
     {
         (added ? Added : Removed).Add(d);
         if (!d.AllPorts)

@@ -191,7 +191,7 @@ public sealed partial class AllowListEnforcer
 
     private void SyncStatic(NftBatch batch, NftSet set, IEnumerable<IpPrefix> prefixes, bool fresh, List<string> findings)
     {
-        var family = set.Name.EndsWith('4') ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+        var family = FamilyLayout.Of(set).Family;
         var desired = ElementCompiler.Ranges(prefixes, family);
         var current = fresh ? [] : ReadSet(set);
         var remove = current.Where(c => !desired.ContainsKey(c.Key)).SelectMany(c => c.Value).ToList();

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
@@ -17,7 +18,7 @@ public sealed partial class AllowListEnforcer : IDisposable
     private readonly EnforcerSettings _settings;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Dictionary<string, NftSetElement[]>> _mirror = new(StringComparer.Ordinal);
-    private readonly HashSet<AllowedDestination> _reportedSkips = [];
+    private readonly HashSet<Destination> _reportedSkips = [];
     private readonly Lock _gate = new();
     private TableMarker _marker = TableMarker.None;
     private long _lastCommit;
@@ -235,7 +236,7 @@ public sealed partial class AllowListEnforcer : IDisposable
     private Dictionary<string, NftSetElement[]> CompilePorts(AllowList list, AddressFamily family) =>
         ElementCompiler.Ports(Allowed(list.Ports), family);
 
-    private IEnumerable<AllowedDestination> Allowed(IEnumerable<AllowedDestination> destinations)
+    private IEnumerable<Destination> Allowed(IEnumerable<Destination> destinations)
     {
         foreach (var d in destinations)
         {

@@ -20,13 +20,13 @@ public static class ElementCompiler
     }
 
     /// <summary>The hash-set elements of the hosts of one family.</summary>
-    public static Dictionary<string, NftSetElement[]> Hosts(IEnumerable<AllowedDestination> hosts, AddressFamily family) =>
+    public static Dictionary<string, NftSetElement[]> Hosts(IEnumerable<Destination> hosts, AddressFamily family) =>
         hosts.Where(h => h.Prefix.Family == family).Select(h => Host(h.Prefix)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     /// <summary>
     /// The interval elements of CIDRs of one family: merged (no overlaps), adjacent blocks joined into one range.
     /// </summary>
-    public static Dictionary<string, NftSetElement[]> Nets(IEnumerable<AllowedDestination> nets, AddressFamily family)
+    public static Dictionary<string, NftSetElement[]> Nets(IEnumerable<Destination> nets, AddressFamily family)
     {
         var merged = PrefixMath.Merge(nets.Where(n => n.Prefix.Family == family).Select(n => n.Prefix));
         return Ranges(merged, family);
@@ -70,14 +70,15 @@ public static class ElementCompiler
     /// prefix already allows some of a narrower prefix's ports (prefixes nest or are disjoint), the narrower one
     /// keeps only the ports the broader does not cover — the same traffic is allowed, without overlaps.
     /// </summary>
-    public static Dictionary<string, NftSetElement[]> Ports(IEnumerable<AllowedDestination> ports, AddressFamily family)
+    public static Dictionary<string, NftSetElement[]> Ports(IEnumerable<Destination> ports, AddressFamily family)
     {
         var boxes = new List<(IpPrefix Prefix, byte Proto, ushort From, ushort To)>();
-        foreach (var group in ports.Where(p => p.Prefix.Family == family).GroupBy(p => (p.Prefix, p.Protocol)))
+        var restricted = ports.Where(p => p.Prefix.Family == family).Select(p => (p.Prefix, Rule: p.Port ?? throw new ArgumentException($"{p} allows every port", nameof(ports))));
+        foreach (var group in restricted.GroupBy(p => (p.Prefix, p.Rule.Protocol)))
         {
-            foreach (var (from, to) in MergePorts(group.Select(g => (g.PortFrom, g.PortTo))))
+            foreach (var (from, to) in MergePorts(group.Select(g => ((ushort)g.Rule.From, (ushort)g.Rule.To))))
             {
-                boxes.Add((group.Key.Prefix, group.Key.Protocol, from, to));
+                boxes.Add((group.Key.Prefix, (byte)group.Key.Protocol, from, to));
             }
         }
 
@@ -104,8 +105,46 @@ public static class ElementCompiler
         return result;
     }
 
-    /// <summary>Groups the elements read from a kernel set into ids as the compile methods produce them.</summary>
-    public static Dictionary<string, NftSetElement[]> FromKernel(IReadOnlyList<NftSetElement> elements, bool interval, bool concat)
+    /// <summary>
+    /// Groups the elements read from a kernel set into ids as the compile methods produce them, each with the kernel
+    /// elements that make it up, without what the kernel adds (counters, timeouts), so they compare with compiled ones.
+    /// </summary>
+    public static Dictionary<string, NftSetElement[]> FromKernel(IReadOnlyList<NftSetElement> elements, bool interval, bool concat) =>
+        Group(elements, interval, concat).ToDictionary(
+            g => g.Key,
+            g => g.Value.Select(e => new NftSetElement { Key = e.Key, KeyEnd = concat ? e.KeyEnd ?? e.Key : null, IsIntervalEnd = interval && !concat && e.IsIntervalEnd }).ToArray(),
+            StringComparer.Ordinal);
+
+    /// <summary>
+    /// Groups the elements read from <paramref name="set"/> into the destinations the compile methods made them from,
+    /// as read (counters included): one element for a hash or concatenated element, start and end for an interval.
+    /// </summary>
+    public static Dictionary<string, NftSetElement[]> Group(NftSet set, IReadOnlyList<NftSetElement> elements)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return Group(elements, set.Flags.HasFlag(NftSetFlags.Interval), set.KeyType.IsConcat);
+    }
+
+    /// <summary>The addresses (first and last, as numbers) that one entry of <paramref name="set"/>, grouped by <see cref="Group(NftSet, IReadOnlyList{NftSetElement})"/>, covers.</summary>
+    public static (UInt128 First, UInt128 Last) AddressRange(NftSet set, NftSetElement[] entry)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(entry);
+        var start = entry[0];
+        if (set.KeyType.IsConcat)
+        {
+            return (Number(start.Key), Number(start.KeyEnd ?? start.Key));
+        }
+
+        if (!set.Flags.HasFlag(NftSetFlags.Interval))
+        {
+            return (Number(start.Key), Number(start.Key));
+        }
+
+        return (Number(start.Key), entry.Length > 1 ? Number(entry[1].Key) - 1 : Max(FamilyLayout.Of(set).Family));
+    }
+
+    private static Dictionary<string, NftSetElement[]> Group(IReadOnlyList<NftSetElement> elements, bool interval, bool concat)
     {
         ArgumentNullException.ThrowIfNull(elements);
         var result = new Dictionary<string, NftSetElement[]>(StringComparer.Ordinal);
@@ -113,8 +152,7 @@ public static class ElementCompiler
         {
             foreach (var e in elements)
             {
-                var clean = new NftSetElement { Key = e.Key, KeyEnd = concat ? e.KeyEnd ?? e.Key : null };
-                result[concat ? Id(clean) : Convert.ToHexString(e.Key)] = [clean];
+                result[concat ? Id(e) : Convert.ToHexString(e.Key)] = [e];
             }
 
             return result;
@@ -128,15 +166,13 @@ public static class ElementCompiler
                 continue;
             }
 
-            var begin = new NftSetElement { Key = sorted[i].Key };
             if (i + 1 < sorted.Count && sorted[i + 1].IsIntervalEnd)
             {
-                var end = new NftSetElement { Key = sorted[i + 1].Key, IsIntervalEnd = true };
-                result[Convert.ToHexString(begin.Key) + "-" + Convert.ToHexString(end.Key)] = [begin, end];
+                result[Convert.ToHexString(sorted[i].Key) + "-" + Convert.ToHexString(sorted[i + 1].Key)] = [sorted[i], sorted[i + 1]];
             }
             else
             {
-                result[Convert.ToHexString(begin.Key) + "-max"] = [begin];
+                result[Convert.ToHexString(sorted[i].Key) + "-max"] = [sorted[i]];
             }
         }
 

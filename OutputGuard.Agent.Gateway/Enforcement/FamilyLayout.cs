@@ -10,6 +10,8 @@ public sealed class FamilyLayout
     private readonly byte _nfproto;
     private readonly uint _sourceOffset;
     private readonly uint _destinationOffset;
+    private readonly NftKeyType _addressKey;
+    private readonly NftKeyType _serviceKey;
 
     private FamilyLayout(AddressFamily family, string suffix, byte nfproto, uint sourceOffset, uint length)
     {
@@ -18,8 +20,8 @@ public sealed class FamilyLayout
         _sourceOffset = sourceOffset;
         _destinationOffset = sourceOffset + length;
         AddressLength = (int)length;
-        var addr = length == 4 ? NftKeyType.Ipv4Addr : NftKeyType.Ipv6Addr;
-        var service = NftKeyType.Concat(addr, NftKeyType.InetProto, NftKeyType.InetService);
+        var addr = _addressKey = length == 4 ? NftKeyType.Ipv4Addr : NftKeyType.Ipv6Addr;
+        var service = _serviceKey = NftKeyType.Concat(addr, NftKeyType.InetProto, NftKeyType.InetService);
         Hosts = Set("hosts" + suffix, addr, NftSetFlags.None, counters: true);
         HostsIn = Hosts with { Name = Hosts.Name + "_in" };
         Nets = Set("nets" + suffix, addr, NftSetFlags.Interval, counters: true);
@@ -93,18 +95,36 @@ public sealed class FamilyLayout
     /// <summary><c>meta nfproto ipv4|ipv6</c>.</summary>
     internal NftExpression[] Match() => [new NftMeta(NftMetaKey.NfProto), new NftCmp(NftCmpOp.Eq, [_nfproto])];
 
+    /// <summary>
+    /// The layout of the family whose addresses <paramref name="set"/> holds, read from the set's key type
+    /// (<c>ipv4_addr</c>, <c>ipv6_addr</c>, or either concatenated with <c>inet_proto . inet_service</c>).
+    /// </summary>
+    public static FamilyLayout Of(NftSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return TableLayout.Families.FirstOrDefault(f => set.KeyType.Equals(f._addressKey) || set.KeyType.Equals(f._serviceKey))
+            ?? throw new ArgumentException($"set {set.Name} is keyed by no IPv4 or IPv6 address", nameof(set));
+    }
+
     /// <summary>Loads the destination address into Reg1.</summary>
-    internal NftPayload Destination() => new(NftPayloadBase.Network, _destinationOffset, (uint)AddressLength);
+    internal NftPayload DestinationAddress() => new(NftPayloadBase.Network, _destinationOffset, (uint)AddressLength);
 
-    /// <summary><c>ip saddr @set</c> (or daddr when <paramref name="dest"/>).</summary>
-    internal NftExpression[] SourceIn(string set, bool dest) => AddressIn(set, dest);
+    /// <summary><c>ip saddr @set</c>: the packet's source address is in <paramref name="set"/>.</summary>
+    internal NftExpression[] SourceIn(string set) => AddressIn(set, _sourceOffset);
 
-    /// <summary><c>ip daddr @set</c> (or saddr).</summary>
-    internal NftExpression[] AddressIn(string set, bool dest) =>
-        [new NftPayload(NftPayloadBase.Network, dest ? _destinationOffset : _sourceOffset, (uint)AddressLength), new NftLookup(set)];
+    /// <summary><c>ip daddr @set</c>: the packet's destination address is in <paramref name="set"/>.</summary>
+    internal NftExpression[] DestinationIn(string set) => AddressIn(set, _destinationOffset);
 
-    /// <summary><c>ip daddr . meta l4proto . th dport @set</c> (or saddr . sport for replies).</summary>
-    internal NftExpression[] ServiceIn(string set, bool dest)
+    /// <summary><c>ip daddr . meta l4proto . th dport @set</c>: where the packet goes, with protocol and port.</summary>
+    internal NftExpression[] DestinationServiceIn(string set) => ServiceIn(set, dest: true);
+
+    /// <summary><c>ip saddr . meta l4proto . th sport @set</c>: where a reply comes from, with protocol and port.</summary>
+    internal NftExpression[] SourceServiceIn(string set) => ServiceIn(set, dest: false);
+
+    private NftExpression[] AddressIn(string set, uint offset) =>
+        [new NftPayload(NftPayloadBase.Network, offset, (uint)AddressLength), new NftLookup(set)];
+
+    private NftExpression[] ServiceIn(string set, bool dest)
     {
         var words = AddressLength / 4;
         return

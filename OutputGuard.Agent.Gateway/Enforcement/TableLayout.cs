@@ -73,14 +73,14 @@ public sealed class TableLayout
         foreach (var f in Families)
         {
             // Replies of client connections from allowed destinations: count every packet and accept.
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.HostsIn.Name, dest: false), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.NetsIn.Name, dest: false), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.ServiceIn(f.PortsIn.Name, dest: false), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.HostsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.AddressIn(f.Hosts.Name, dest: true), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.AddressIn(f.Nets.Name, dest: true), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.ServiceIn(f.Ports.Name, dest: true), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Nets.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.Ports.Name), NftImmediate.Accept]));
         }
 
         var related = NftCt.StateIsAnyOf(NftCtState.Related);
@@ -88,27 +88,27 @@ public sealed class TableLayout
         {
             // ICMP errors and other related packets toward clients (path MTU discovery): only for connections whose
             // original destination is still allowed.
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
 
             // Internal destinations are left alone: clients may reach them, and their replies come back.
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.AddressIn(f.Internal.Name, dest: true), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.AddressIn(f.Internal.Name, dest: false), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Internal.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Internal.Name), NftImmediate.Accept]));
 
             // Clients to any other (public) destination: record daddr . l4proto . dport, then drop (observing: accept).
             var verdict = observe ? NftImmediate.Accept : NftImmediate.Drop;
             var denied = new NftDynset(f.Denied.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout);
             foreach (var proto in PortProtocols)
             {
-                rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. L4Proto(proto), .. f.RecordKey(source: false, withPort: true), denied, verdict]));
+                rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. L4Proto(proto), .. f.RecordKey(source: false, withPort: true), denied, verdict]));
             }
 
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), .. f.RecordKey(source: false, withPort: false), denied, verdict]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.RecordKey(source: false, withPort: false), denied, verdict]));
             if (observe)
             {
                 // Observing lets the replies of what it let pass come back (enforcing, only allowed destinations' do).
-                rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), NftImmediate.Accept]));
+                rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), NftImmediate.Accept]));
             }
 
             // A new connection toward a client from anywhere else (the internet, an allowed destination): record the
@@ -117,10 +117,10 @@ public sealed class TableLayout
             var inbound = new NftDynset(f.Inbound.Name, NftDynsetOp.Update, NftRegisters.Reg1, DeniedTimeout);
             foreach (var proto in PortProtocols)
             {
-                rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. L4Proto(proto), .. f.RecordKey(source: true, withPort: true), inbound, verdict]));
+                rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. L4Proto(proto), .. f.RecordKey(source: true, withPort: true), inbound, verdict]));
             }
 
-            rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.SourceIn(f.Clients.Name, dest: true), .. f.RecordKey(source: true, withPort: false), inbound, verdict]));
+            rules.Add(Rule(ForwardChain, [.. fresh, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.RecordKey(source: true, withPort: false), inbound, verdict]));
         }
 
         return rules;
@@ -129,7 +129,7 @@ public sealed class TableLayout
     /// <summary>The rules of the postrouting chain: clients' traffic to public destinations is masqueraded.</summary>
     public static IReadOnlyList<NftRule> PostroutingRules() =>
         [.. Families.Select(f => Rule(PostroutingChain,
-            [.. f.Match(), .. f.SourceIn(f.Clients.Name, dest: false), f.Destination(), new NftLookup(f.Internal.Name, NftRegisters.Reg1, Invert: true), new NftMasq()]))];
+            [.. f.Match(), .. f.SourceIn(f.Clients.Name), f.DestinationAddress(), new NftLookup(f.Internal.Name, NftRegisters.Reg1, Invert: true), new NftMasq()]))];
 
     /// <summary>The protocols whose denied packets are recorded with their destination port.</summary>
     private static readonly byte[] PortProtocols = [6, 17];

@@ -10,8 +10,9 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 
 /// <summary>
 /// Reads the per-element counters of the allow-sets and the denied sets, at most once per interval (scrapes in
-/// between get the cached reading). Counters of several elements with the same label (an address with several
-/// port ranges) are summed.
+/// between get the cached reading). Which kernel elements make up one destination is the enforcer's knowledge
+/// (<see cref="ElementCompiler.Group(NftSet, IReadOnlyList{NftSetElement})"/>); counters of several destinations with
+/// the same label (an address with several port ranges) are summed.
 /// </summary>
 public sealed class KernelCounterReader : IDisposable
 {
@@ -59,39 +60,26 @@ public sealed class KernelCounterReader : IDisposable
     /// <summary>Reads every counter now.</summary>
     public CounterSnapshot ReadKernel()
     {
-        var totals = new Dictionary<(string Ip, string Type), (ulong Bytes, ulong Packets)>();
+        var totals = new Dictionary<(string Ip, string Type), DestinationCounter>();
         var denied = new List<DeniedCounter>();
         var inbound = new List<DeniedCounter>();
         foreach (var f in TableLayout.Families)
         {
             foreach (var (o, i) in f.AllowPairs)
             {
-                Accumulate(totals, o, "OUTPUT", f.Family);
-                Accumulate(totals, i, "INPUT", f.Family);
+                Accumulate(totals, o, "OUTPUT");
+                Accumulate(totals, i, "INPUT");
             }
 
             ReadRecords(f.Denied, f.AddressLength, denied);
             ReadRecords(f.Inbound, f.AddressLength, inbound);
         }
 
-        var allowed = totals.Select(t => new DestinationCounter(t.Key.Ip, t.Key.Type, t.Value.Bytes, t.Value.Packets)).ToList();
-        return new CounterSnapshot(allowed, Busiest(denied), denied.Count, Busiest(inbound), inbound.Count);
+        return new CounterSnapshot([.. totals.Values], Busiest(denied), denied.Count, Busiest(inbound), inbound.Count);
     }
 
     /// <inheritdoc />
     public void Dispose() => _nft.Dispose();
-
-    /// <summary>The label of an address range: the address for a host, the CIDR when it is one, else FIRST-LAST.</summary>
-    public static string Label(AddressFamily family, UInt128 first, UInt128 last)
-    {
-        var prefixes = PrefixMath.FromRange(family, first, last);
-        if (prefixes.Count == 1)
-        {
-            return prefixes[0].IsHost ? prefixes[0].Address.ToString() : prefixes[0].ToString();
-        }
-
-        return $"{IpPrefix.ToAddress(family, first)}-{IpPrefix.ToAddress(family, last)}";
-    }
 
     /// <summary>The key of a recording set: the address, the protocol and the port (<c>addr . inet_proto . inet_service</c>).</summary>
     internal static (IPAddress Address, byte Protocol, ushort Port) RecordKey(byte[] key, int addressLength)
@@ -117,47 +105,20 @@ public sealed class KernelCounterReader : IDisposable
         }
     }
 
-    private void Accumulate(Dictionary<(string, string), (ulong, ulong)> totals, NftSet set, string type, AddressFamily family)
+    /// <summary>
+    /// Adds the counters of <paramref name="set"/>'s entries, each one destination as the enforcer compiled it (an
+    /// address, an interval, an address range with ports), under its label.
+    /// </summary>
+    private void Accumulate(Dictionary<(string, string), DestinationCounter> totals, NftSet set, string type)
     {
-        var elements = _nft.ListElements(set);
-        var addressLength = family == AddressFamily.InterNetwork ? 4 : 16;
-        if (set.KeyType.IsConcat)
+        var family = FamilyLayout.Of(set).Family;
+        foreach (var entry in ElementCompiler.Group(set, _nft.ListElements(set)).Values)
         {
-            foreach (var e in elements)
-            {
-                var first = ElementCompiler.Number(e.Key.AsSpan(0, addressLength));
-                var last = ElementCompiler.Number((e.KeyEnd ?? e.Key).AsSpan(0, addressLength));
-                Add(totals, Label(family, first, last), type, e);
-            }
+            var (first, last) = ElementCompiler.AddressRange(set, entry);
+            var counted = DestinationCounter.Of(family, first, last, type, entry[0].Bytes ?? 0, entry[0].Packets ?? 0);
+            totals[(counted.Ip, type)] = totals.TryGetValue((counted.Ip, type), out var sum)
+                ? sum with { Bytes = sum.Bytes + counted.Bytes, Packets = sum.Packets + counted.Packets }
+                : counted;
         }
-        else if (set.Flags.HasFlag(NftSetFlags.Interval))
-        {
-            var sorted = elements.OrderBy(e => ElementCompiler.Number(e.Key)).ThenBy(e => e.IsIntervalEnd ? 0 : 1).ToList();
-            var max = family == AddressFamily.InterNetwork ? uint.MaxValue : UInt128.MaxValue;
-            for (var k = 0; k < sorted.Count; k++)
-            {
-                if (sorted[k].IsIntervalEnd)
-                {
-                    continue;
-                }
-
-                var first = ElementCompiler.Number(sorted[k].Key);
-                var last = k + 1 < sorted.Count && sorted[k + 1].IsIntervalEnd ? ElementCompiler.Number(sorted[k + 1].Key) - 1 : max;
-                Add(totals, Label(family, first, last), type, sorted[k]);
-            }
-        }
-        else
-        {
-            foreach (var e in elements)
-            {
-                Add(totals, new IPAddress(e.Key).ToString(), type, e);
-            }
-        }
-    }
-
-    private static void Add(Dictionary<(string, string), (ulong, ulong)> totals, string ip, string type, NftSetElement e)
-    {
-        totals.TryGetValue((ip, type), out var t);
-        totals[(ip, type)] = (t.Item1 + (e.Bytes ?? 0), t.Item2 + (e.Packets ?? 0));
     }
 }

@@ -1,3 +1,4 @@
+using OutputGuard.Addressing;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Hosting;
@@ -48,7 +49,7 @@ public sealed class AppliedState
     public TableMarker? AdoptedMarker => _enforcer.AdoptedMarker;
 
     /// <summary>A copy of what is applied, for the state file.</summary>
-    public (long Revision, string StoreId, AllowedDestination[] Destinations) Copy()
+    public (long Revision, string StoreId, Destination[] Destinations) Copy()
     {
         lock (_gate)
         {
@@ -89,7 +90,7 @@ public sealed class AppliedState
     /// when the delta is applied); null when the revision is at or below the applied one (ignored). A revision that does
     /// not follow the applied one throws (the stream resyncs); a failed kernel batch leaves the list at the revision before.
     /// </summary>
-    public ApplyResult? Apply(long revision, Func<(IReadOnlyCollection<AllowedDestination> Add, IReadOnlyCollection<AllowedDestination> Remove)> changes)
+    public ApplyResult? Apply(long revision, Func<(IReadOnlyCollection<Destination> Add, IReadOnlyCollection<Destination> Remove)> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ApplyResult result;

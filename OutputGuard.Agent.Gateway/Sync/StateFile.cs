@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Sync;
 
@@ -59,7 +60,7 @@ public sealed class StateFile
     }
 
     /// <summary>Writes a revision, its store and its destinations atomically (temporary file, fsync, rename).</summary>
-    public void Write(long revision, string storeId, IEnumerable<AllowedDestination> destinations)
+    public void Write(long revision, string storeId, IEnumerable<Destination> destinations)
     {
         ArgumentNullException.ThrowIfNull(storeId);
         ArgumentNullException.ThrowIfNull(destinations);
@@ -77,9 +78,9 @@ public sealed class StateFile
     }
 
     /// <summary>The bytes of a state file.</summary>
-    internal static byte[] Format(long revision, string storeId, IEnumerable<AllowedDestination> destinations)
+    internal static byte[] Format(long revision, string storeId, IEnumerable<Destination> destinations)
     {
-        var list = destinations.Select(d => d.ToString()).ToList();
+        var list = destinations.Select(FormatLine).ToList();
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{Magic} {Version}\n");
         text.Append(CultureInfo.InvariantCulture, $"store {(storeId.Length == 0 ? "-" : storeId)}\n");
@@ -159,10 +160,10 @@ public sealed class StateFile
             throw Refused($"it holds {lines.Length - 5} destinations but says {count}");
         }
 
-        var destinations = new List<AllowedDestination>(count);
+        var destinations = new List<Destination>(count);
         for (var i = 4; i < lines.Length - 1; i++)
         {
-            if (!AllowedDestination.TryParse(lines[i], out var d) || d.ToString() != lines[i])
+            if (!TryParseLine(lines[i], out var d) || FormatLine(d) != lines[i])
             {
                 throw Refused($"line {i + 1}: '{Truncate(lines[i])}' is not a destination in its canonical form");
             }
@@ -171,6 +172,37 @@ public sealed class StateFile
         }
 
         return AllowList.Of(revision, destinations, store == "-" ? string.Empty : store);
+    }
+
+    /// <summary>
+    /// A destination as a line of the file: <c>PREFIX</c> for every port, else <c>PREFIX PROTO FROM TO</c> with the
+    /// protocol's number (<c>203.0.113.12/32 6 443 443</c>). This spelling is the file format's own, kept so that the
+    /// files earlier versions wrote are still read; inside the gateway the <see cref="Destination"/> value is used.
+    /// </summary>
+    internal static string FormatLine(Destination destination) => destination.Port is { } p
+        ? string.Create(CultureInfo.InvariantCulture, $"{destination.Prefix} {(int)p.Protocol} {p.From} {p.To}")
+        : destination.Prefix.ToString();
+
+    /// <summary>Reads what <see cref="FormatLine"/> writes (the caller checks the spelling is canonical).</summary>
+    internal static bool TryParseLine(string line, out Destination destination)
+    {
+        destination = default;
+        var parts = line.Split(' ');
+        if (parts.Length is not (1 or 4) || !IpPrefix.TryParse(parts[0], out var prefix, out _))
+        {
+            return false;
+        }
+
+        if (parts.Length == 1)
+        {
+            destination = Destination.Any(prefix);
+            return true;
+        }
+
+        return long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var protocol)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+            && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+            && Destination.TryCreate(prefix, protocol, from, to, out destination, out _);
     }
 
     private static string FirstLine(ReadOnlySpan<byte> body)

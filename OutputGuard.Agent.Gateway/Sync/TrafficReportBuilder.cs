@@ -1,7 +1,5 @@
-using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using OutputGuard.Agent.Gateway.Metrics;
-using OutputGuard.Addressing;
 using OutputGuard.V1;
 
 namespace OutputGuard.Agent.Gateway.Sync;
@@ -9,8 +7,8 @@ namespace OutputGuard.Agent.Gateway.Sync;
 /// <summary>
 /// Turns a counter reading into the TrafficReport the control plane keeps: per allowed element (an address or
 /// a CIDR, every port rule summed, as the metrics have them) both directions, and the busiest denied addresses.
-/// A merged interval that is no single CIDR ("first-last") has no Destination spelling and is left out of the
-/// report (it stays in the metrics).
+/// A merged interval that is no single CIDR ("first-last") has no prefix and is left out of the report (it stays in
+/// the metrics).
 /// </summary>
 public static class TrafficReportBuilder
 {
@@ -35,12 +33,12 @@ public static class TrafficReportBuilder
 
             if (!byLabel.TryGetValue(c.Ip, out var row))
             {
-                if (!TryPrefix(c.Ip, out var prefix))
+                if (c.Prefix is not { } prefix)
                 {
                     continue;
                 }
 
-                byLabel[c.Ip] = row = new DestinationTraffic { Destination = new Destination { Prefix = prefix, Protocol = L4Protocol.Any } };
+                byLabel[c.Ip] = row = new DestinationTraffic { Destination = new Destination { Prefix = prefix.ToString(), Protocol = L4Protocol.Any } };
             }
 
             if (c.Type == "INPUT")
@@ -66,23 +64,5 @@ public static class TrafficReportBuilder
             LastSeen = Timestamp.FromDateTimeOffset(time),
         }));
         return report;
-    }
-
-    private static bool TryPrefix(string label, out string prefix)
-    {
-        prefix = string.Empty;
-        if (IPAddress.TryParse(label, out var address))
-        {
-            prefix = IpPrefix.Host(address).ToString();
-            return true;
-        }
-
-        if (IpPrefix.TryParse(label, out var p, out _))
-        {
-            prefix = p.ToString();
-            return true;
-        }
-
-        return false;
     }
 }

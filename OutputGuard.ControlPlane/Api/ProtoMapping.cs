@@ -4,9 +4,9 @@ using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.Resolver;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Traffic;
 using V1 = OutputGuard.V1;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Api;
 

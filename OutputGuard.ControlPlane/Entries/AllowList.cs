@@ -1,3 +1,4 @@
+using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Sync;
 
@@ -5,9 +6,11 @@ namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>
 /// The allow-list's use cases: create, update and delete entries, validated first, each one store
-/// transaction, and the change feed woken so connected gateways get the new revision at once.
+/// transaction. After a commit that changed something, the change feed is woken so connected gateways get the new
+/// revision at once, and a created domain entry is queued for the resolver: every entry point (API, page, legacy
+/// API, import) that goes through here gets both.
 /// </summary>
-public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed)
+public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed, DomainResolver resolver)
 {
     /// <summary>Validates and creates; returns the created or identical existing entry.</summary>
     /// <exception cref="EntryRejectedException">Invalid input, a conflicting entry, or an undeletable entry without the admin role.</exception>
@@ -34,6 +37,7 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
                     $"{existing.Name} already allows '{existing.Value}' with ports [{string.Join(", ", existing.Ports)}] and undeletable={existing.Undeletable.ToString().ToLowerInvariant()}; delete it first, or create exactly that definition");
             case EntryWriteOutcome.Created:
                 feed.Notify();
+                resolver.Enqueue(result.Entry!);
                 break;
         }
 

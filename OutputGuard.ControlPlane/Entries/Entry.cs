@@ -1,3 +1,5 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>Something an operator allowed, as stored.</summary>
@@ -27,6 +29,9 @@ public sealed record Entry(
 
     /// <summary>The resource name, <c>entries/{Id}</c>.</summary>
     public string Name => FormattableString.Invariant($"entries/{Id}");
+
+    /// <summary>What this entry defines, without its identity: value, kind, ports, note, undeletable.</summary>
+    public NewEntry Definition => new(Value, Kind, Ports, Note, Undeletable);
 
     /// <summary>Whether this entry defines the same allowance as <paramref name="other"/> (value, ports, undeletable).</summary>
     public bool SameDefinitionAs(NewEntry other) =>

@@ -26,13 +26,7 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, Doma
         var result = await allowList.CreateAsync(
             request.Entry.Value, request.Entry.Ports, request.Entry.Note, request.Entry.Undeletable,
             user.Identity!.Name!, user.IsInRole(Roles.Admin), context.CancellationToken);
-        var entry = result.Entry!;
-        if (result.Outcome == EntryWriteOutcome.Created)
-        {
-            resolver.Enqueue(entry);
-        }
-
-        return await WithResolutionAsync(entry, context.CancellationToken);
+        return await WithResolutionAsync(result.Entry!, context.CancellationToken);
     }
 
     /// <inheritdoc />

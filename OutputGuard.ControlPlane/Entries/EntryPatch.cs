@@ -1,3 +1,5 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>A validated change of an entry (the output of <see cref="EntryValidator.TryValidatePatch"/>); null leaves a field as it is.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Entries;
 

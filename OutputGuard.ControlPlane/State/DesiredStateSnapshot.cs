@@ -1,3 +1,5 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.ControlPlane.State;
 
 /// <summary>The whole desired state at one revision, read in one consistent transaction.</summary>

@@ -1,3 +1,5 @@
+using OutputGuard.Addressing;
+
 namespace OutputGuard.ControlPlane.State;
 
 /// <summary>The changes of one revision, as the change log holds them.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -23,7 +22,7 @@ public abstract partial class SqlControlPlaneStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrEmpty(actor);
-        var keys = DestinationKeysOf(entry);
+        var keys = entry.Destinations().Select(d => d.ToString()).ToList();
         return WriteAsync(
             async w =>
             {
@@ -162,7 +161,7 @@ public abstract partial class SqlControlPlaneStore
                         ? (await w.Connection.QueryAsync<string>(w.Command(
                             "SELECT address FROM resolved_addresses WHERE entry_id = @Id", new { Id = id }))).Select(a => IpPrefix.Host(System.Net.IPAddress.Parse(a)))
                         : [IpPrefix.Parse(before.Value)];
-                    (added, removed) = await SyncSourcesAsync(w, id, prefixes.SelectMany(p => Destination.For(p, after.Ports)).Select(d => d.Key));
+                    (added, removed) = await SyncSourcesAsync(w, id, after.Definition.DestinationsAt(prefixes).Select(d => d.ToString()));
                 }
 
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -279,18 +278,6 @@ public abstract partial class SqlControlPlaneStore
         return updated == 1
             ? revision
             : throw new InvalidOperationException("The state row changed under a write transaction; writers are not serialised.");
-    }
-
-    /// <summary>The destination keys an entry contributes: its prefix with each port rule (domains: none yet).</summary>
-    private static List<string> DestinationKeysOf(NewEntry entry)
-    {
-        if (entry.Kind is not (EntryKind.Ip or EntryKind.Cidr))
-        {
-            return [];
-        }
-
-        var prefix = IpPrefix.Parse(entry.Value);
-        return Destination.For(prefix, entry.Ports).Select(d => d.Key).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A LIKE pattern for "contains", lower-cased, with '!' escaping the wildcards.</summary>

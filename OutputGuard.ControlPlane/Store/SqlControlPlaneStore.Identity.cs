@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -53,7 +52,7 @@ public abstract partial class SqlControlPlaneStore
                     else if (want.Length == 0)
                     {
                         var entry = ToEntry(row);
-                        foreach (var key in Destination.For(prefix, entry.Ports).Select(d => d.Key).Distinct(StringComparer.Ordinal))
+                        foreach (var key in entry.Definition.Destinations().Select(d => d.ToString()))
                         {
                             await w.Connection.ExecuteAsync(w.Command(
                                 "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @Id)", new { Key = key, row.Id }));

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Resolver;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -77,7 +76,7 @@ public abstract partial class SqlControlPlaneStore
                 await WriteAddressRowsAsync(w, entryId, plan, rows, now);
                 var (added, removed) = plan.Added.Count == 0 && plan.Removed.Count == 0
                     ? ([], [])
-                    : await SyncSourcesAsync(w, entry.Id, rows.Keys.SelectMany(a => Destination.For(IpPrefix.Host(IPAddress.Parse(a)), entry.Ports)).Select(d => d.Key));
+                    : await SyncSourcesAsync(w, entry.Id, entry.Definition.DestinationsAt(rows.Keys.Select(a => IpPrefix.Host(IPAddress.Parse(a)))).Select(d => d.ToString()));
                 var revision = await CommitRevisionAsync(w, added, removed, now);
                 var status = plan.Status(previous, lookup, now);
                 status.EntryId = entryId;

@@ -1,4 +1,5 @@
 using Dapper;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.State;
 
 namespace OutputGuard.ControlPlane.Store;
@@ -23,7 +24,7 @@ public abstract partial class SqlControlPlaneStore
             {
                 var state = await connection.QuerySingleAsync<StateRow>(Command(ReadStateSql, null, transaction, cancellationToken));
                 var keys = await connection.QueryAsync<string>(Command("SELECT dkey FROM destinations", null, transaction, cancellationToken));
-                var destinations = keys.Select(Destination.ParseKey).ToList();
+                var destinations = keys.Select(Destination.Parse).ToList();
                 destinations.Sort();
                 return new DesiredStateSnapshot(state.Revision, destinations, state.LogFloor, FromUnixMs(state.RevisionTime));
             },
@@ -83,7 +84,7 @@ public abstract partial class SqlControlPlaneStore
 
     private static List<Destination> Sorted(IEnumerable<ChangeRow> rows, string op)
     {
-        var list = rows.Where(r => r.Op == op).Select(r => Destination.ParseKey(r.Dkey)).ToList();
+        var list = rows.Where(r => r.Op == op).Select(r => Destination.Parse(r.Dkey)).ToList();
         list.Sort();
         return list;
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dapper;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Traffic;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
 
@@ -53,7 +53,7 @@ public abstract partial class SqlControlPlaneStore
         var changed = new List<TrafficRow>();
         foreach (var d in destinations)
         {
-            var key = d.Destination.Key;
+            var key = d.Destination.ToString();
             if (keep.Add(key) && (!previous.Counters.TryGetValue(key, out var old) || old != Clamped(TrafficCounters.Of(d))))
             {
                 changed.Add(new TrafficRow
@@ -122,7 +122,7 @@ public abstract partial class SqlControlPlaneStore
             null,
             cancellationToken));
         return rows.Select(r => new DestinationTotals(
-            Destination.ParseKey(r.DKey),
+            Destination.Parse(r.DKey),
             Saturated(r.OutBytesHi, r.OutBytesLo, r.OutBytesMax),
             Saturated(r.OutPacketsHi, r.OutPacketsLo, r.OutPacketsMax),
             Saturated(r.InBytesHi, r.InBytesLo, r.InBytesMax),

@@ -1,4 +1,4 @@
-using OutputGuard.ControlPlane.State;
+using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Traffic;
 

@@ -17,7 +17,7 @@ public readonly record struct TrafficCounters(ulong OutputBytes, ulong OutputPac
 
 /// <summary>A gateway's stored report: when it arrived and each destination's counters, by destination key.</summary>
 /// <param name="ReportedAt">When the report arrived; null when the gateway has none stored.</param>
-/// <param name="Counters">The counters by <see cref="State.Destination.Key"/>.</param>
+/// <param name="Counters">The counters by the text form of their <see cref="Addressing.Destination"/>.</param>
 public sealed record TrafficBaseline(DateTimeOffset? ReportedAt, IReadOnlyDictionary<string, TrafficCounters> Counters)
 {
     /// <summary>No stored report.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OutputGuard.ControlPlane.State;
 
 namespace OutputGuard.ControlPlane.Traffic;
 
@@ -40,7 +39,7 @@ public static class TrafficCheck
         string? example = null;
         foreach (var row in next)
         {
-            var key = row.Destination.Key;
+            var key = row.Destination.ToString();
             TrafficCounters reference;
             if (resetCandidates?.TryGetValue(key, out var candidate) == true)
             {

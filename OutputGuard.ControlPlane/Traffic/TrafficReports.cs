@@ -1,5 +1,3 @@
-using OutputGuard.ControlPlane.Entries;
-using OutputGuard.ControlPlane.State;
 using OutputGuard.Addressing;
 using V1 = OutputGuard.V1;
 
@@ -48,23 +46,7 @@ public static class TrafficReports
     private static bool TryDestination(V1.Destination? d, out Destination destination)
     {
         destination = default;
-        if (d is null || d.Prefix.Length > 64 || !IpPrefix.TryParse(d.Prefix, out var prefix, out _))
-        {
-            return false;
-        }
-
-        if (d.Protocol == V1.L4Protocol.Any)
-        {
-            destination = new Destination(prefix, null);
-            return true;
-        }
-
-        if (d.Protocol is not (V1.L4Protocol.Tcp or V1.L4Protocol.Udp) || d.PortFrom is 0 or > 65535 || d.PortTo < d.PortFrom || d.PortTo > 65535)
-        {
-            return false;
-        }
-
-        destination = new Destination(prefix, new PortRule((L4Protocol)(int)d.Protocol, (int)d.PortFrom, (int)d.PortTo));
-        return true;
+        return d is not null && d.Prefix.Length <= 64 && IpPrefix.TryParse(d.Prefix, out var prefix, out _)
+            && Destination.TryCreate(prefix, (int)d.Protocol, d.PortFrom, d.PortTo, out destination, out _);
     }
 }

@@ -11,6 +11,7 @@ using OutputGuard.Bench.Gateway;
 using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.V1;
+using Destination = OutputGuard.Addressing.Destination;
 
 var destinations = Option("--destinations", 100_000);
 var changes = Option("--changes", 1000);
@@ -20,7 +21,7 @@ var rounds = Option("--rounds", 3);
 var settings = new EnforcerSettings { Internal = InternalRanges.Create([], BenchLab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
 
 // Public addresses from 11.0.0.0 on (one per destination), never the sink.
-static AllowedDestination Host(int i) => AllowedDestination.Any(IpPrefix.Host(new IPAddress(BitConverter.GetBytes(
+static Destination Host(int i) => Destination.Any(IpPrefix.Host(new IPAddress(BitConverter.GetBytes(
     System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(0x0B000000 + i))))));
 
 var rows = new List<string[]>();
@@ -97,8 +98,8 @@ using (var lab = new BenchLab())
     // Rounds interleave the paths, and each path's median is kept: the machine is shared, and a single stream
     // drifts with whatever else runs. "No filter" is the table switched off (dormant): its hooks are gone.
     var port = 5201;
-    var withSink = Enumerable.Range(0, destinations).Select(Host).Append(AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink))).ToList();
-    var withSinkPorts = Enumerable.Range(0, destinations).Select(Host).Append(new AllowedDestination(IpPrefix.Host(BenchLab.Sink), 6, 5000, 5300)).ToList();
+    var withSink = Enumerable.Range(0, destinations).Select(Host).Append(Destination.Any(IpPrefix.Host(BenchLab.Sink))).ToList();
+    var withSinkPorts = Enumerable.Range(0, destinations).Select(Host).Append(new Destination(IpPrefix.Host(BenchLab.Sink), new PortRule(OutputGuard.Addressing.L4Protocol.Tcp, 5000, 5300))).ToList();
     using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
     enforcer.Start();
     enforcer.Apply(AllowList.Of(1, withSink));
@@ -134,7 +135,7 @@ using (var lab = new BenchLab())
     var current = AllowList.Of(101, withSink);
     enforcer.Apply(current);
     var delta = await RevocationBench.CutAsync(lab, port++, () =>
-        enforcer.Apply(current, current.Apply(102, [], [AllowedDestination.Any(IpPrefix.Host(BenchLab.Sink))])));
+        enforcer.Apply(current, current.Apply(102, [], [Destination.Any(IpPrefix.Host(BenchLab.Sink))])));
     revocation.Add(["revocation (one delta) to the last byte of an open stream", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(delta)]);
     enforcer.Apply(AllowList.Of(103, withSink));
     if (RevocationBench.ConntrackCost(lab, flows) is { } ct)

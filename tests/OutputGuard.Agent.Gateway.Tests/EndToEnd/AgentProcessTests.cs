@@ -66,7 +66,7 @@ public sealed class AgentProcessTests : IDisposable
         Shell.In(_ns.Name, "ip", "link", "set", "lo", "up");
         const int count = 3000;
         new StateFile(Path.Combine(_dir, "state")).Write(AllowList.Of(77, Enumerable.Range(0, count).Select(i =>
-            AllowedDestination.Any(IpPrefix.Parse($"11.0.{i / 256}.{i % 256}/32"))), "5f0c0000000000000000000000000001"));
+            Destination.Any(IpPrefix.Parse($"11.0.{i / 256}.{i % 256}/32"))), "5f0c0000000000000000000000000001"));
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "netns", "exec", _ns.Name }.Concat(AgentArgs()))
         {

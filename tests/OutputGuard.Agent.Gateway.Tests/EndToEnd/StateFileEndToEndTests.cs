@@ -74,11 +74,11 @@ public sealed class StateFileEndToEndTests : GatewayLab
                 File.WriteAllBytes(StateFile, bytes);
                 break;
             case "from another store":
-                new StateFile(StateFile).Write(AllowList.Of(99, [AllowedDestination.Any(IpPrefix.Host(Lab.Unlisted))], "0123456789abcdef0123456789abcdef"));
+                new StateFile(StateFile).Write(AllowList.Of(99, [Destination.Any(IpPrefix.Host(Lab.Unlisted))], "0123456789abcdef0123456789abcdef"));
                 break;
             case "older than the kernel":
                 var current = new StateFile(StateFile).Read()!;
-                new StateFile(StateFile).Write(AllowList.Of(current.Revision - 1, [AllowedDestination.Any(IpPrefix.Host(Lab.Unlisted))], current.StoreId));
+                new StateFile(StateFile).Write(AllowList.Of(current.Revision - 1, [Destination.Any(IpPrefix.Host(Lab.Unlisted))], current.StoreId));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(damage), damage, null);

@@ -66,9 +66,9 @@ public sealed class ElementCompilerTests
         var host = IpPrefix.Parse("203.0.113.7/32");
         var net = IpPrefix.Parse("203.0.113.0/24");
 
-        Assert.Equal("203.0.113.7", KernelCounterReader.Label(v4, host.First, host.Last));
-        Assert.Equal("203.0.113.0/24", KernelCounterReader.Label(v4, net.First, net.Last));
-        Assert.Equal("203.0.113.1-203.0.113.2", KernelCounterReader.Label(v4, net.First + 1, net.First + 2));
+        Assert.Equal("203.0.113.7", DestinationCounter.Label(v4, host.First, host.Last));
+        Assert.Equal("203.0.113.0/24", DestinationCounter.Label(v4, net.First, net.Last));
+        Assert.Equal("203.0.113.1-203.0.113.2", DestinationCounter.Label(v4, net.First + 1, net.First + 2));
     }
 
     [Fact]

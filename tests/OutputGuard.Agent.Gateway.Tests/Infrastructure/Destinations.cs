@@ -1,4 +1,5 @@
 using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
@@ -13,6 +14,6 @@ public static class Destinations
     };
 
     /// <summary><c>PREFIX</c> or <c>PREFIX PROTO FROM TO</c>.</summary>
-    public static AllowedDestination D(string text) =>
-        AllowedDestination.TryParse(text, out var d) ? d : throw new ArgumentException(text, nameof(text));
+    public static Destination D(string text) =>
+        StateFile.TryParseLine(text, out var d) ? d : throw new ArgumentException(text, nameof(text));
 }

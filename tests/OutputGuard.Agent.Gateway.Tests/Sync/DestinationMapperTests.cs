@@ -44,6 +44,6 @@ public sealed class DestinationMapperTests
         ]);
 
         Assert.Empty(refused);
-        Assert.Equal(["203.0.113.10/32", "198.51.100.0/24 17 53 53", "2001:db8::/48 6 1 65535"], accepted.Select(a => a.ToString()));
+        Assert.Equal(["203.0.113.10/32", "198.51.100.0/24 udp/53", "2001:db8::/48 tcp/1-65535"], accepted.Select(a => a.ToString()));
     }
 }

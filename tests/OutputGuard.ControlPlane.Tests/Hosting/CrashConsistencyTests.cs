@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Destination = OutputGuard.ControlPlane.State.Destination;
+using Destination = OutputGuard.Addressing.Destination;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Tests.Infrastructure;
 using OutputGuard.V1;
@@ -96,7 +96,7 @@ public sealed class CrashConsistencyTests : IAsyncLifetime
             replayed.ExceptWith(change.Removed);
         }
 
-        var expected = listed.Select(v => Destination.ParseKey($"{System.Net.IPAddress.Parse(v)}/128 tcp/443")).Order().ToList();
+        var expected = listed.Select(v => Destination.Parse($"{System.Net.IPAddress.Parse(v)}/128 tcp/443")).Order().ToList();
         Assert.Equal(expected, state.Destinations);
         Assert.Equal(expected, replayed);
         Assert.Equal(listed.Count, audit.Count(a => a.Action == "entry.create"));

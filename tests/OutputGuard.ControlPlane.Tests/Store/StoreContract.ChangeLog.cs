@@ -20,9 +20,9 @@ public abstract partial class StoreContract
 
         var changes = (await Store.GetChangesAsync(3, 100, Ct))!;
         Assert.Equal([4L, 5L, 6L], changes.Select(c => c.Revision));
-        Assert.Equal(["203.0.113.4/32"], changes[0].Added.Select(d => d.Key));
-        Assert.Equal(["203.0.113.5/32"], changes[1].Added.Select(d => d.Key));
-        Assert.Equal(["203.0.113.2/32"], changes[2].Removed.Select(d => d.Key));
+        Assert.Equal(["203.0.113.4/32"], changes[0].Added.Select(d => d.ToString()));
+        Assert.Equal(["203.0.113.5/32"], changes[1].Added.Select(d => d.ToString()));
+        Assert.Equal(["203.0.113.2/32"], changes[2].Removed.Select(d => d.ToString()));
         Assert.Empty(changes[2].Added);
     }
 

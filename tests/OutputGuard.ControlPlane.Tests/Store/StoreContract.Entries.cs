@@ -17,7 +17,7 @@ public abstract partial class StoreContract
         Assert.Equal(EntryWriteOutcome.Created, result.Outcome);
         Assert.Equal(1, result.Revision);
         Assert.Equal(1, state.Revision);
-        Assert.Equal(["203.0.113.7/32"], state.Destinations.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], state.Destinations.Select(d => d.ToString()));
         Assert.Equal(Clock.GetUtcNow(), state.RevisionTime);
     }
 
@@ -30,7 +30,7 @@ public abstract partial class StoreContract
 
         var change = Assert.Single(changes!);
         Assert.Equal(1, change.Revision);
-        Assert.Equal(["203.0.113.7/32"], change.Added.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], change.Added.Select(d => d.ToString()));
         Assert.Empty(change.Removed);
     }
 
@@ -71,7 +71,7 @@ public abstract partial class StoreContract
 
         var state = await Store.GetDesiredStateAsync(Ct);
         Assert.Equal(1, result.Revision);
-        Assert.Equal(["2001:db8::7/128 tcp/443", "2001:db8::7/128 udp/53"], state.Destinations.Select(d => d.Key));
+        Assert.Equal(["2001:db8::7/128 tcp/443", "2001:db8::7/128 udp/53"], state.Destinations.Select(d => d.ToString()));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public abstract partial class StoreContract
 
         Assert.Equal((EntryWriteOutcome.Conflict, first.Id, 1L), (second.Outcome, second.Entry!.Id, second.Revision));
         var state = await Store.GetDesiredStateAsync(Ct);
-        Assert.Equal(["203.0.113.7/32"], state.Destinations.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], state.Destinations.Select(d => d.ToString()));
         Assert.Single(await Store.ListEntriesAsync(EntryFilter.All, 0, 10, Ct));
     }
 
@@ -140,11 +140,11 @@ public abstract partial class StoreContract
         var second = await Store.DeleteEntryAsync(domain.Id, "ops", Ct);
 
         Assert.Equal((EntryWriteOutcome.Deleted, 1L), (first.Outcome, first.Revision));
-        Assert.Equal(["203.0.113.7/32"], stateAfterFirst.Destinations.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], stateAfterFirst.Destinations.Select(d => d.ToString()));
         Assert.Equal((EntryWriteOutcome.Deleted, 2L), (second.Outcome, second.Revision));
         Assert.Empty((await Store.GetDesiredStateAsync(Ct)).Destinations);
         var change = Assert.Single((await Store.GetChangesAsync(1, 10, Ct))!);
-        Assert.Equal(["203.0.113.7/32"], change.Removed.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], change.Removed.Select(d => d.ToString()));
         Assert.Equal(1, await ScalarRawAsync<long>("SELECT COUNT(*) FROM change_log WHERE op = 'r'"));
     }
 
@@ -169,7 +169,7 @@ public abstract partial class StoreContract
         Assert.Equal((EntryWriteOutcome.Undeletable, entry.Id, 1L), (result.Outcome, result.Entry!.Id, result.Revision));
         Assert.NotNull(await Store.GetEntryAsync(entry.Id, Ct));
         var state = await Store.GetDesiredStateAsync(Ct);
-        Assert.Equal((1L, "203.0.113.7/32"), (state.Revision, Assert.Single(state.Destinations).Key));
+        Assert.Equal((1L, "203.0.113.7/32"), (state.Revision, Assert.Single(state.Destinations).ToString()));
         Assert.Single(await Store.ListAuditEventsAsync(new AuditFilter(), 0, 10, Ct));
     }
 

@@ -36,13 +36,13 @@ public abstract partial class StoreContract
         var state = await Store.GetDesiredStateAsync(Ct);
         Assert.Equal(before + 1, change.Revision);
         Assert.Equal(["203.0.113.7/32"], change.Suppressed);
-        Assert.Equal(["198.51.100.0/24"], state.Destinations.Select(d => d.Key));
+        Assert.Equal(["198.51.100.0/24"], state.Destinations.Select(d => d.ToString()));
         Assert.Equal("203.0.113.0/24", (await Store.GetEntryAsync(covered.Id, Ct))!.SuppressedBy);
         Assert.Null((await Store.GetEntryAsync(kept.Id, Ct))!.SuppressedBy);
         var audit = (await Store.ListAuditEventsAsync(new AuditFilter(Actor: "system"), 0, 10, Ct)).Single();
         Assert.Equal(("entry.suppress", covered.Id, change.Revision), (audit.Action, audit.EntryId, audit.Revision));
         Assert.Contains("203.0.113.0/24", audit.After, StringComparison.Ordinal);
-        Assert.Equal(["203.0.113.7/32 tcp/443"], Assert.Single((await Store.GetChangesAsync(before, 10, Ct))!).Removed.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32 tcp/443"], Assert.Single((await Store.GetChangesAsync(before, 10, Ct))!).Removed.Select(d => d.ToString()));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public abstract partial class StoreContract
 
         Assert.Equal(suppressedAt + 1, change.Revision);
         Assert.Equal(["203.0.113.7/32"], change.Restored);
-        Assert.Equal(["203.0.113.7/32"], (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32"], (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.ToString()));
         Assert.Null((await Store.GetEntryAsync(covered.Id, Ct))!.SuppressedBy);
         Assert.Equal("entry.restore", (await Store.ListAuditEventsAsync(new AuditFilter(Actor: "system"), 0, 10, Ct))[0].Action);
     }

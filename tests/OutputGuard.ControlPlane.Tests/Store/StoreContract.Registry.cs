@@ -1,5 +1,5 @@
 using OutputGuard.ControlPlane.Gateways;
-using OutputGuard.ControlPlane.State;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Traffic;
 
@@ -45,7 +45,7 @@ public abstract partial class StoreContract
     public async Task Pruning_removes_old_gateways_with_their_traffic_and_keeps_the_rest()
     {
         var now = Clock.GetUtcNow();
-        var a = Destination.ParseKey("203.0.113.7/32");
+        var a = Destination.Parse("203.0.113.7/32");
         for (var i = 0; i < 250; i++)
         {
             await Store.UpsertGatewayAsync(new GatewayRecord($"old-{i}", "h", "v", 1, now.AddDays(-8), false, 1, "t", "cp-1"), CancellationToken.None);

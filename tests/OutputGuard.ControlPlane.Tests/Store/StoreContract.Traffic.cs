@@ -1,4 +1,4 @@
-using OutputGuard.ControlPlane.State;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Traffic;
 
 namespace OutputGuard.ControlPlane.Tests.Store;
@@ -9,8 +9,8 @@ public abstract partial class StoreContract
     [Fact]
     public async Task Traffic_is_summed_over_the_latest_report_of_each_gateway_busiest_first()
     {
-        var a = Destination.ParseKey("203.0.113.7/32 tcp/443");
-        var b = Destination.ParseKey("198.51.100.0/24");
+        var a = Destination.Parse("203.0.113.7/32 tcp/443");
+        var b = Destination.Parse("198.51.100.0/24");
         var t = Clock.GetUtcNow();
         await Replace("gw-1", t, [Totals(a, 100, 1000), Totals(b, 5, 5)]);
         await Replace("gw-2", t, [Totals(a, 1, 10)]);
@@ -42,7 +42,7 @@ public abstract partial class StoreContract
     [Fact]
     public async Task Sums_of_the_largest_counters_saturate_instead_of_overflowing()
     {
-        var a = Destination.ParseKey("203.0.113.7/32");
+        var a = Destination.Parse("203.0.113.7/32");
         var t = Clock.GetUtcNow();
         var huge = new DestinationTotals(a, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 7, 1, t);
         var deniedHuge = new DeniedTotals("198.51.100.9", 6, 443, ulong.MaxValue, ulong.MaxValue, t, 1);
@@ -87,12 +87,12 @@ public abstract partial class StoreContract
         Assert.Equal(600 + 300, written);
         Assert.True(seenBetweenChunks.Count >= 4, $"{seenBetweenChunks.Count} chunks: the report was not written in chunks");
         Assert.All(seenBetweenChunks.SelectMany(s => s), r => Assert.Contains(r.OutputBytes, new[] { 10UL, 20UL }));
-        Assert.Equal(Enumerable.Range(300, 900).Select(i => Host(i).Key).Order(StringComparer.Ordinal), after.Select(r => r.Destination.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(300, 900).Select(i => Host(i).ToString()).Order(StringComparer.Ordinal), after.Select(r => r.Destination.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal(600, after.Count(r => r.OutputBytes == 20));
         Assert.All(after, r => Assert.Equal(t.AddSeconds(10), r.UpdatedAt));
     }
 
-    private static Destination Host(int i) => Destination.ParseKey($"2001:db8::{i:x}/128");
+    private static Destination Host(int i) => Destination.Parse($"2001:db8::{i:x}/128");
 
     private Task Replace(string gatewayId, DateTimeOffset at, IReadOnlyList<DestinationTotals> rows) =>
         Store.ReplaceTrafficAsync(gatewayId, at, rows, [], null, null, CancellationToken.None);

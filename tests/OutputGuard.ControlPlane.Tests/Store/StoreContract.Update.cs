@@ -19,11 +19,11 @@ public abstract partial class StoreContract
         var change = Assert.Single((await Store.GetChangesAsync(1, 100, Ct))!);
         Assert.Equal((EntryWriteOutcome.Updated, 2L), (result.Outcome, result.Revision));
         Assert.Equal(2, change.Revision);
-        Assert.Equal(["203.0.113.7/32 tcp/443-444"], change.Added.Select(d => d.Key));
-        Assert.Equal(["203.0.113.7/32 tcp/443"], change.Removed.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32 tcp/443-444"], change.Added.Select(d => d.ToString()));
+        Assert.Equal(["203.0.113.7/32 tcp/443"], change.Removed.Select(d => d.ToString()));
         Assert.Equal(
             ["203.0.113.7/32 tcp/443-444", "203.0.113.7/32 udp/53"],
-            (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.Key).Order(StringComparer.Ordinal));
+            (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal((entry.Name, entry.Value, "tcp/443-444,udp/53"), (result.Entry!.Name, result.Entry.Value, string.Join(',', result.Entry.Ports)));
     }
 
@@ -101,8 +101,8 @@ public abstract partial class StoreContract
 
         var change = Assert.Single((await Store.GetChangesAsync(1, 100, Ct))!);
         Assert.Equal(2, result.Revision);
-        Assert.Equal(["2001:db8::9/128 tcp/80", "203.0.113.9/32 tcp/80"], change.Added.Select(d => d.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["2001:db8::9/128 tcp/443", "203.0.113.9/32 tcp/443"], change.Removed.Select(d => d.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["2001:db8::9/128 tcp/80", "203.0.113.9/32 tcp/80"], change.Added.Select(d => d.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["2001:db8::9/128 tcp/443", "203.0.113.9/32 tcp/443"], change.Removed.Select(d => d.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -119,10 +119,10 @@ public abstract partial class StoreContract
         var result = await Store.UpdateEntryAsync(host.Id, new EntryPatch(Rules("tcp/8443"), null), "ops", Ct);
 
         var change = (await Store.GetChangesAsync(result.Revision - 1, 100, Ct))!.Single();
-        Assert.Equal(["203.0.113.7/32 tcp/8443"], change.Added.Select(d => d.Key));
+        Assert.Equal(["203.0.113.7/32 tcp/8443"], change.Added.Select(d => d.ToString()));
         Assert.Empty(change.Removed);
         Assert.Equal(
             ["203.0.113.7/32 tcp/443", "203.0.113.7/32 tcp/8443"],
-            (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.Key).Order(StringComparer.Ordinal));
+            (await Store.GetDesiredStateAsync(Ct)).Destinations.Select(d => d.ToString()).Order(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,4 @@
-namespace OutputGuard.ControlPlane.Entries;
+namespace OutputGuard.Addressing;
 
 /// <summary>The protocol of a port rule; values are IANA protocol numbers.</summary>
 public enum L4Protocol
