@@ -6,9 +6,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Bench.Gateway;
-using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.V1;
 

@@ -1,5 +1,5 @@
-using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Gateway.Enforcement;
 
 namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 
