@@ -1,9 +1,14 @@
 // OutputGuard build script: `dotnet tool restore && dotnet cake --target=<Target>`.
-//   Build    compile everything (warnings are errors)
-//   Test     run every test project; prints "N passed, N failed, N skipped" (default target)
-//   Publish  self-contained binaries under artifacts/publish (route agent: NativeAOT)
-//   Bench    run the benchmarks under bench/ and print their tables
-//   Run      run the control plane on its embedded SQLite store (ports 8080 and 8081)
+//   Build     compile everything (warnings are errors, XML documentation of the product projects included)
+//   Test      build, publish what the tests start (the NativeAOT route agent), run every test project;
+//             prints "N passed, N failed, N skipped" (default target)
+//   UnitTest  build and run the fast tier only (trait Tier=Fast: no root, no servers, no namespaces, no child
+//             processes); prints the same line
+//   Format    check the formatting against .editorconfig (dotnet format --verify-no-changes)
+//   Publish   self-contained binaries under artifacts/publish (route agent: NativeAOT)
+//   Bench     run the benchmarks under bench/ and print their tables
+//   Run       run the control plane on its embedded SQLite store (ports 8080 and 8081)
+// --filter=EXPR narrows Test and UnitTest (dotnet test --filter syntax).
 #nullable enable
 using System.Xml.Linq;
 
@@ -11,14 +16,78 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var filter = Argument("filter", "");
 var solution = "./OutputGuard.sln";
-var results = MakeAbsolute(Directory("./artifacts/test-results"));
+// Build output goes to $OG_ARTIFACTS or ./artifacts (Directory.Build.props); the tests find what they start there.
+var artifacts = MakeAbsolute(Directory(EnvironmentVariable("OG_ARTIFACTS") is { Length: > 0 } a ? a : "./artifacts"));
+var results = artifacts.Combine("test-results");
+// The trait of the fast tier (tests/Shared/Tiers.cs).
+const string FastTier = "Tier=Fast";
 
 Task("Build").Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
 });
 
-Task("Test").IsDependentOn("Build").Does(() =>
+// The route agent as it ships, for the tests that run it: published once here, never inside a test.
+Task("PublishRouteAgent").Does(() => PublishRouteAgent(artifacts.Combine("publish").Combine("route")));
+
+Task("Test").IsDependentOn("Build").IsDependentOn("PublishRouteAgent").Does(() => RunTests(filter));
+
+Task("UnitTest").IsDependentOn("Build").Does(() => RunTests(string.IsNullOrEmpty(filter) ? FastTier : $"({FastTier})&({filter})"));
+
+Task("Format").Does(() =>
+{
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = $"format {solution} --verify-no-changes --severity warn" });
+    if (exit != 0)
+    {
+        throw new Exception("dotnet format --verify-no-changes found files to change: run `dotnet format` and commit the result");
+    }
+});
+
+Task("Publish").Does(() =>
+{
+    var output = artifacts.Combine("publish");
+    DotNetPublish("./OutputGuard.ControlPlane/OutputGuard.ControlPlane.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = output.Combine("control-plane"),
+    });
+    DotNetPublish("./OutputGuard.Agent.Gateway/OutputGuard.Agent.Gateway.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = output.Combine("gateway"),
+    });
+    PublishRouteAgent(output.Combine("route"));
+});
+
+Task("Bench").Does(() =>
+{
+    foreach (var project in GetFiles("./bench/**/*.csproj"))
+    {
+        DotNetRun(project.FullPath, new DotNetRunSettings { Configuration = "Release" });
+    }
+});
+
+Task("Run").Does(() =>
+{
+    DotNetRun("./OutputGuard.ControlPlane/OutputGuard.ControlPlane.csproj", new ProcessArgumentBuilder().Append("--data-dir").Append("outputguard-data"),
+        new DotNetRunSettings { Configuration = configuration });
+});
+
+RunTarget(target);
+
+void PublishRouteAgent(DirectoryPath output)
+{
+    DotNetPublish("./OutputGuard.Agent.Route/OutputGuard.Agent.Route.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        OutputDirectory = output,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+    });
+}
+
+// Runs the built test projects (narrowed by testFilter when given) and prints one line for all of them.
+void RunTests(string? testFilter)
 {
     CleanDirectory(results);
     var failedProjects = new List<string>();
@@ -28,7 +97,7 @@ Task("Test").IsDependentOn("Build").Does(() =>
         NoBuild = true,
         Loggers = new[] { "trx", "console;verbosity=normal" },
         ResultsDirectory = results,
-        Filter = string.IsNullOrEmpty(filter) ? null : filter,
+        Filter = string.IsNullOrEmpty(testFilter) ? null : testFilter,
     };
     try
     {
@@ -67,42 +136,4 @@ Task("Test").IsDependentOn("Build").Does(() =>
             ? $"a test run failed without failed tests (crash or build problem): {string.Join("; ", failedProjects)}"
             : "tests failed");
     }
-});
-
-Task("Publish").Does(() =>
-{
-    var output = MakeAbsolute(Directory("./artifacts/publish"));
-    DotNetPublish("./OutputGuard.ControlPlane/OutputGuard.ControlPlane.csproj", new DotNetPublishSettings
-    {
-        Configuration = configuration,
-        OutputDirectory = output.Combine("control-plane"),
-    });
-    DotNetPublish("./OutputGuard.Agent.Gateway/OutputGuard.Agent.Gateway.csproj", new DotNetPublishSettings
-    {
-        Configuration = configuration,
-        OutputDirectory = output.Combine("gateway"),
-    });
-    DotNetPublish("./OutputGuard.Agent.Route/OutputGuard.Agent.Route.csproj", new DotNetPublishSettings
-    {
-        Configuration = configuration,
-        Runtime = "linux-x64",
-        OutputDirectory = output.Combine("route"),
-        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
-    });
-});
-
-Task("Bench").Does(() =>
-{
-    foreach (var project in GetFiles("./bench/**/*.csproj"))
-    {
-        DotNetRun(project.FullPath, new DotNetRunSettings { Configuration = "Release" });
-    }
-});
-
-Task("Run").Does(() =>
-{
-    DotNetRun("./OutputGuard.ControlPlane/OutputGuard.ControlPlane.csproj", new ProcessArgumentBuilder().Append("--data-dir").Append("outputguard-data"),
-        new DotNetRunSettings { Configuration = configuration });
-});
-
-RunTarget(target);
+}

@@ -2,6 +2,8 @@
 # OutputGuard, the whole system in one command (Linux, as root):
 #   sudo ./demo/run.sh            build, run, show, tear down
 #   sudo ./demo/run.sh --keep     ... and wait for Ctrl+C before tearing down
+# With OG_CONTROL_PLANE_DLL, OG_GATEWAY_DLL and OG_ROUTE_DLL all set (framework-dependent builds, e.g. those under
+# artifacts/bin after `dotnet cake --target=Build`) it runs those and builds nothing, as the test of this script does.
 #
 # Network namespaces stand in for three hosts:
 #   client  10.250.0.2 ──veth── 10.250.0.1  gateway  203.0.113.1 ──veth── 203.0.113.254  internet
@@ -53,15 +55,21 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 
-say "building (Release)"
-export OG_ARTIFACTS="$run/artifacts"
-for p in OutputGuard.ControlPlane OutputGuard.Agent.Gateway OutputGuard.Agent.Route; do
-  dotnet build -c Release "$repo/$p" -v q -nologo >"$run/build-$p.log" 2>&1 || { tail -20 "$run/build-$p.log"; exit 1; }
-done
-bin="$OG_ARTIFACTS/bin"
-cp_dll="$bin/OutputGuard.ControlPlane/release/outputguard-control-plane.dll"
-gw_dll="$bin/OutputGuard.Agent.Gateway/release/outputguard-gateway.dll"
-route_dll="$bin/OutputGuard.Agent.Route/release/outputguard-route.dll"
+if [ -n "${OG_CONTROL_PLANE_DLL:-}" ] && [ -n "${OG_GATEWAY_DLL:-}" ] && [ -n "${OG_ROUTE_DLL:-}" ]; then
+  say "using the builds given (OG_CONTROL_PLANE_DLL, OG_GATEWAY_DLL, OG_ROUTE_DLL)"
+  cp_dll=$OG_CONTROL_PLANE_DLL; gw_dll=$OG_GATEWAY_DLL; route_dll=$OG_ROUTE_DLL
+  for f in "$cp_dll" "$gw_dll" "$route_dll"; do [ -f "$f" ] || { echo "missing: $f (build first: dotnet cake --target=Build)" >&2; exit 2; }; done
+else
+  say "building (Release)"
+  export OG_ARTIFACTS="$run/artifacts"
+  for p in OutputGuard.ControlPlane OutputGuard.Agent.Gateway OutputGuard.Agent.Route; do
+    dotnet build -c Release "$repo/$p" -v q -nologo >"$run/build-$p.log" 2>&1 || { tail -20 "$run/build-$p.log"; exit 1; }
+  done
+  bin="$OG_ARTIFACTS/bin"
+  cp_dll="$bin/OutputGuard.ControlPlane/release/outputguard-control-plane.dll"
+  gw_dll="$bin/OutputGuard.Agent.Gateway/release/outputguard-gateway.dll"
+  route_dll="$bin/OutputGuard.Agent.Route/release/outputguard-route.dll"
+fi
 
 say "network namespaces: client, gateway, internet ($ns_client $ns_gw $ns_net)"
 for ns in "$ns_client" "$ns_gw" "$ns_net"; do

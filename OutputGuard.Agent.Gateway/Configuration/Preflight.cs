@@ -15,7 +15,7 @@ namespace OutputGuard.Agent.Gateway.Configuration;
 /// </summary>
 public static class Preflight
 {
-    private const int CapNetAdmin = 12;
+    private const int CapNetAdmin = ProcessCapabilities.NetAdmin;
 
     /// <summary>Runs every check; the result holds the lock when it was free.</summary>
     public static PreflightResult Run(GatewayOptions options)
@@ -110,17 +110,5 @@ public static class Preflight
     }
 
     /// <summary>Whether the process's effective capabilities include <paramref name="capability"/>.</summary>
-    public static bool HasCapability(int capability)
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("CapEff:", StringComparison.Ordinal)
-                && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps))
-            {
-                return (caps & (1UL << capability)) != 0;
-            }
-        }
-
-        return false;
-    }
+    public static bool HasCapability(int capability) => ProcessCapabilities.Has(capability) == true;
 }

@@ -11,7 +11,7 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 /// <param name="Packets">Packets counted.</param>
 public readonly record struct DestinationCounter(string Ip, IpPrefix? Prefix, string Type, ulong Bytes, ulong Packets)
 {
-    /// <summary>The counter of the addresses <paramref name="first"/> to <paramref name="last"/>, labelled by <see cref="Label"/>.</summary>
+    /// <summary>The counter of the addresses <paramref name="first"/> to <paramref name="last"/>, labelled by <see cref="Label(AddressFamily, UInt128, UInt128)"/>.</summary>
     public static DestinationCounter Of(AddressFamily family, UInt128 first, UInt128 last, string type, ulong bytes, ulong packets)
     {
         var prefixes = PrefixMath.FromRange(family, first, last);

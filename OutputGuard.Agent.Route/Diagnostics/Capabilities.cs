@@ -1,4 +1,4 @@
-using System.Globalization;
+using OutputGuard.Configuration.Startup;
 using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Route.Diagnostics;
@@ -7,7 +7,7 @@ namespace OutputGuard.Agent.Route.Diagnostics;
 public static class Capabilities
 {
     /// <summary>CAP_NET_ADMIN's bit in /usr/include/linux/capability.h.</summary>
-    public const int CapNetAdmin = 12;
+    public const int CapNetAdmin = ProcessCapabilities.NetAdmin;
 
     /// <summary>The sentence printed when the capability is missing.</summary>
     public const string MissingNetAdmin =
@@ -17,28 +17,7 @@ public static class Capabilities
     /// <summary>
     /// Reads CapEff from /proc/self/status; null when the file cannot be read (then the kernel's answer decides).
     /// </summary>
-    public static bool? HasNetAdmin(string statusPath = "/proc/self/status")
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(statusPath))
-            {
-                if (line.StartsWith("CapEff:", StringComparison.Ordinal)
-                    && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps))
-                {
-                    return (caps & (1UL << CapNetAdmin)) != 0;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return null;
-    }
+    public static bool? HasNetAdmin(string statusPath = "/proc/self/status") => ProcessCapabilities.Has(CapNetAdmin, statusPath);
 
     /// <summary>Whether a kernel refusal means the agent lacks the capability (EPERM or EACCES).</summary>
     public static bool IsPermissionDenied(NetlinkException exception) => exception is { Errno: Errno.EPERM or Errno.EACCES };

@@ -8,7 +8,7 @@ public static class ControlPlaneHost
     /// <summary>
     /// Loads the certificate, opens and migrates the store, makes sure a token exists, and builds the application
     /// (nothing listens or resolves until the caller starts it; <see cref="StartupChecks"/> runs before).
-    /// <c>CreatedToken</c> is the secret of a token created now (print it once), else null.
+    /// The returned <c>CreatedToken</c> is the secret of a token created now (print it once), else null.
     /// </summary>
     public static async Task<(WebApplication App, string? CreatedToken)> BuildAsync(
         ControlPlaneOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)

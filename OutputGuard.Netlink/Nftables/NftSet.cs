@@ -2,7 +2,7 @@ namespace OutputGuard.Netlink.Nftables;
 
 /// <summary>
 /// A named set. <see cref="Counters"/> gives every element its own counter (NFTA_SET_EXPR counter), read back
-/// with <see cref="NftConnection.ListElements"/>.
+/// with <see cref="NftConnection.ListElements(NftSet)"/>.
 /// </summary>
 public sealed record NftSet
 {

@@ -5,8 +5,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using OutputGuard.Bench.Netlink;
 using OutputGuard.Addressing;
+using OutputGuard.Bench.Netlink;
 using OutputGuard.Netlink.Nftables;
 
 var iptablesLimit = TimeSpan.FromSeconds(args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8);
@@ -86,7 +86,11 @@ static uint? SizeHint(int n, bool interval) => interval ? null : (uint)Math.Max(
 
 static NftSet Set(bool interval, int n) => new()
 {
-    Family = NftFamily.Inet, Table = "bench", Name = "s", KeyType = NftKeyType.Ipv4Addr, Counters = true,
+    Family = NftFamily.Inet,
+    Table = "bench",
+    Name = "s",
+    KeyType = NftKeyType.Ipv4Addr,
+    Counters = true,
     Flags = interval ? NftSetFlags.Interval : default,
     Size = SizeHint(n, interval),
 };

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using DnsClient;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Store;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.Bench;
 
@@ -15,12 +15,11 @@ namespace OutputGuard.Bench;
 /// the store transaction that applies it (first pass: every address new; steady pass: nothing changes),
 /// each with queries per second, CPU time and memory.
 /// </summary>
-public sealed class ResolverBench(string backend, StoreOptions storeOptions, DnsmasqForBench dns, int concurrency)
+public sealed class ResolverBench(string backend, StoreOptions storeOptions, Dnsmasq dns, List<string> names, int concurrency)
 {
     public async Task<List<string[]>> RunAsync()
     {
         var rows = new List<string[]>();
-        var names = dns.Names;
         var server = new NameServer(dns.Endpoint);
         var raw = new LookupClient(new LookupClientOptions(server) { UseCache = false, Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
         var lookup = new DnsLookup([dns.Endpoint], TimeSpan.FromSeconds(2), 8, InternalRanges.Create([], [IpPrefix.Parse("203.0.113.0/24"), IpPrefix.Parse("2001:db8::/32")]));

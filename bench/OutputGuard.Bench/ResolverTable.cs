@@ -1,3 +1,4 @@
+using System.Globalization;
 using MySqlConnector;
 using OutputGuard.ControlPlane.Store;
 
@@ -10,12 +11,22 @@ public static class ResolverTable
 
     public static async Task RunAsync(int domains)
     {
-        await using var dns = await DnsmasqForBench.StartAsync(domains);
+        // d{i}.bench.test with one A and one AAAA record each, on the tests' dnsmasq (no cache: every query is answered from the hosts file).
+        var labels = Enumerable.Range(0, domains).Select(i => string.Create(CultureInfo.InvariantCulture, $"d{i}")).ToList();
+        await using var dns = await Dnsmasq.StartAsync(
+            labels.SelectMany((label, i) => new[]
+            {
+                (label, string.Create(CultureInfo.InvariantCulture, $"203.0.113.{i % 256}")),
+                (label, string.Create(CultureInfo.InvariantCulture, $"2001:db8::{i:x}")),
+            }),
+            domain: "bench.test",
+            extraArgs: ["--dns-forward-max=1000", "--cache-size=0"]);
+        var names = labels.Select(dns.Name).ToList();
         var rows = new List<string[]>();
         var dir = Directory.CreateTempSubdirectory("og-bench-resolver-").FullName;
         try
         {
-            rows.AddRange(await new ResolverBench("sqlite", new StoreOptions { DataDirectory = dir }, dns, Concurrency).RunAsync());
+            rows.AddRange(await new ResolverBench("sqlite", new StoreOptions { DataDirectory = dir }, dns, names, Concurrency).RunAsync());
         }
         finally
         {
@@ -31,7 +42,7 @@ public static class ResolverTable
             try
             {
                 var connection = new MySqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-                rows.AddRange(await new ResolverBench("mariadb", new StoreOptions { DataDirectory = dir, MySqlConnectionString = connection }, dns, Concurrency).RunAsync());
+                rows.AddRange(await new ResolverBench("mariadb", new StoreOptions { DataDirectory = dir, MySqlConnectionString = connection }, dns, names, Concurrency).RunAsync());
             }
             finally
             {

@@ -4,6 +4,7 @@ using OutputGuard.Addressing;
 namespace OutputGuard.Addressing.Tests;
 
 /// <summary>Seeded random checks that the public prefixes are the exact complement of the internal ranges.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class InternalRangesPropertyTests
 {
     public static TheoryData<string> Configurations => ["defaults", "lab", "random"];

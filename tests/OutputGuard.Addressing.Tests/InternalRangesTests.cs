@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace OutputGuard.Addressing.Tests;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class InternalRangesTests(ITestOutputHelper output)
 {
     /// <summary>How labs configure the documentation ranges as "the internet".</summary>

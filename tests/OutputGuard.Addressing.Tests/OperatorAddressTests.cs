@@ -2,6 +2,7 @@ using OutputGuard.Addressing;
 
 namespace OutputGuard.Addressing.Tests;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class OperatorAddressTests
 {
     private const string Refusal = "internal addresses cannot be allowed";

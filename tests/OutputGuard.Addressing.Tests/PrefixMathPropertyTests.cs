@@ -3,6 +3,7 @@ using OutputGuard.Addressing;
 namespace OutputGuard.Addressing.Tests;
 
 /// <summary>Seeded random cases, IPv4 and IPv6: thousands of prefixes and probe addresses per test.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class PrefixMathPropertyTests
 {
     private const int Cases = 2_000;

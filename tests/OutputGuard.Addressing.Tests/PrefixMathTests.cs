@@ -4,6 +4,7 @@ using OutputGuard.Addressing;
 
 namespace OutputGuard.Addressing.Tests;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class PrefixMathTests
 {
     private static IpPrefix[] Prefixes(params string[] cidrs) => [.. cidrs.Select(IpPrefix.Parse)];

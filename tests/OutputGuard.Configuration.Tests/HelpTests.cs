@@ -1,6 +1,7 @@
 namespace OutputGuard.Configuration.Tests;
 
 /// <summary>--help describes every flag with its key and variable; --version names version and commit; completion works.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class HelpTests : IDisposable
 {
     private readonly SampleProgram _program = new();

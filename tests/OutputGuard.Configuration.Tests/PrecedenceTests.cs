@@ -1,6 +1,7 @@
 namespace OutputGuard.Configuration.Tests;
 
 /// <summary>File &lt; environment &lt; flags; a list is taken whole from the highest layer that gives it.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class PrecedenceTests : IDisposable
 {
     private readonly SampleProgram _program = new();

@@ -1,6 +1,7 @@
 namespace OutputGuard.Configuration.Tests;
 
 /// <summary>Every refusal names the key, the layer it came from and the fix, in one line.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class RefusalTests : IDisposable
 {
     private readonly SampleProgram _program = new();

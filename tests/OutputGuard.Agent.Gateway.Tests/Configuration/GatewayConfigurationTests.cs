@@ -4,9 +4,10 @@ using OutputGuard.Agent.Gateway.Configuration;
 namespace OutputGuard.Agent.Gateway.Tests.Configuration;
 
 /// <summary>The gateway's configuration through the shared pipeline: what binds, what is refused and how it is named.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class GatewayConfigurationTests : IDisposable
 {
-    private static readonly string Root = Infrastructure.Shell.ArtifactPath("RepositoryRoot");
+    private static readonly string Root = RepositoryRoot.Find();
     private readonly string _dir = Directory.CreateTempSubdirectory("og-gw-config-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

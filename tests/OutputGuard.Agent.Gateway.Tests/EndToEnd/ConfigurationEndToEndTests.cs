@@ -13,8 +13,8 @@ public sealed class ConfigurationEndToEndTests : IDisposable
 
     public ConfigurationEndToEndTests()
     {
-        Shell.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        Shell.In(_ns.Name, "ip", "link", "set", "lo", "up");
+        Tool.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Tool.In(_ns.Name, "ip", "link", "set", "lo", "up");
     }
 
     public void Dispose()

@@ -21,7 +21,7 @@ public sealed class DomainEndToEndTests : DomainGatewayLab
         await Eventually.True(async () => await HttpProbe.GetAsync(Lab.Client, first.Endpoint, 10, TimeSpan.FromMilliseconds(300)) == 10, Deadline, "the resolved address is reachable");
         Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, second.Endpoint));
 
-        Dns.Change(Name, Lab.NetHost);
+        await ChangeDomainAsync(Lab.NetHost);
         await Eventually.True(async () =>
         {
             await ControlPlane.ResolveAsync(entry);

@@ -22,7 +22,7 @@ public sealed class DomainRevocationEndToEndTests : DomainGatewayLab
         await loop.FlowingAsync();
         await ControlPlane.ResolveAsync(entry); // last seen now: the grace period starts with the next answer
 
-        Dns.Change(Name, Lab.NetHost);
+        await ChangeDomainAsync(Lab.NetHost);
         await Eventually.True(async () => (await ControlPlane.ResolveAsync(entry)).Entry.ResolvedAddresses.Any(a => a.Address == Lab.NetHost.ToString()),
             TimeSpan.FromSeconds(10), "the new address resolved");
         var inGrace = loop.Received;

@@ -148,5 +148,5 @@ public sealed class DriftEndToEndTests(ITestOutputHelper output) : GatewayLab
         }
     }
 
-    private void Nft(params string[] args) => Shell.In(Lab.Gateway, "nft", args);
+    private void Nft(params string[] args) => Tool.In(Lab.Gateway, "nft", args);
 }

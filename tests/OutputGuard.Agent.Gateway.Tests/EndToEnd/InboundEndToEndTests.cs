@@ -16,7 +16,7 @@ public sealed class InboundEndToEndTests : GatewayLab
     {
         await ControlPlane.AllowAsync(Lab.Allowed.ToString());
         await SyncedAsync();
-        Shell.In(Lab.Internet, "ip", "route", "add", "10.10.0.0/24", "via", Lab.GatewayOutside.ToString());
+        Tool.In(Lab.Internet, "ip", "route", "add", "10.10.0.0/24", "via", Lab.GatewayOutside.ToString());
         using var listener = NamespaceSockets.Create(Lab.Client, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(Client, 2222));
         listener.Listen(4);
@@ -39,7 +39,7 @@ public sealed class InboundEndToEndTests : GatewayLab
         var server = Lab.Serve(Lab.Allowed, 80);
         await ControlPlane.AllowAsync(Lab.Allowed.ToString());
         await SyncedAsync();
-        Shell.In(Lab.Internet, "ip", "route", "add", "10.10.0.0/24", "via", Lab.GatewayOutside.ToString());
+        Tool.In(Lab.Internet, "ip", "route", "add", "10.10.0.0/24", "via", Lab.GatewayOutside.ToString());
 
         Assert.Equal(100_000, await HttpProbe.GetAsync(Lab.Client, server.Endpoint, 100_000));
         Assert.Equal(0, await Agent.MetricAsync("outputguard_denied_inbound_sources"));

@@ -22,13 +22,13 @@ public sealed class ResilienceEndToEndTests : GatewayLab
         Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, unlisted.Endpoint));
 
         // Changes while the gateway is cut off: the control plane restarts, but on a port the gateway cannot reach yet.
-        Shell.Run("ip", "link", "set", Lab.RootLink, "down");
+        Tool.Run("ip", "link", "set", Lab.RootLink, "down");
         await ControlPlane.StartAgainAsync();
         await ControlPlane.DeleteAsync(entry);
         await ControlPlane.AllowAsync(Lab.NetHost.ToString());
         Assert.Equal(10, await HttpProbe.GetAsync(Lab.Client, allowed.Endpoint, 10));
 
-        Shell.Run("ip", "link", "set", Lab.RootLink, "up");
+        Tool.Run("ip", "link", "set", Lab.RootLink, "up");
         await SyncedAsync();
 
         Assert.Equal(10, await HttpProbe.GetAsync(Lab.Client, later.Endpoint, 10));
@@ -44,11 +44,11 @@ public sealed class ResilienceEndToEndTests : GatewayLab
         var port = ControlPlane.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Packets to the control plane vanish without a reset: only the HTTP/2 pings can tell.
-        Shell.In(Lab.Gateway, "nft", "add table inet blackhole; add chain inet blackhole out { type filter hook output priority 0; }; "
+        Tool.In(Lab.Gateway, "nft", "add table inet blackhole; add chain inet blackhole out { type filter hook output priority 0; }; "
             + $"add rule inet blackhole out tcp dport {port} drop");
         await Eventually.True(async () => await Agent.MetricAsync("outputguard_sync_state") == 0, TimeSpan.FromSeconds(15), "the agent notices the silent peer");
 
-        Shell.In(Lab.Gateway, "nft", "delete table inet blackhole");
+        Tool.In(Lab.Gateway, "nft", "delete table inet blackhole");
         await ControlPlane.AllowAsync(Lab.NetHost.ToString());
         await SyncedAsync();
         Assert.Equal(2, await Agent.MetricAsync("outputguard_elements"));

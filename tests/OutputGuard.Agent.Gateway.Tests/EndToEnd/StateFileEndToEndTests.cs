@@ -1,8 +1,8 @@
 using System.Text;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.EndToEnd;
 

@@ -13,7 +13,7 @@ public sealed class StoreSwitchEndToEndTests : GatewayLab
         await ControlPlane.AllowAsync(Lab.NetHost.ToString());
         await SyncedAsync();
         var storeA = await ControlPlane.StoreIdAsync();
-        await using var other = await Infrastructure.ControlPlane.StartAsync(Lab.RootAddress);
+        await using var other = await LabControlPlane.StartAsync(Lab.RootAddress);
         for (var i = 0; i < 4; i++)
         {
             // More revisions than A has: a delta from A's revision on would look plausible.

@@ -16,8 +16,8 @@ public sealed class TableOwnershipTests : IDisposable
 
     public TableOwnershipTests()
     {
-        Shell.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        Shell.In(_ns.Name, "ip", "link", "set", "lo", "up");
+        Tool.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Tool.In(_ns.Name, "ip", "link", "set", "lo", "up");
     }
 
     public void Dispose()
@@ -38,7 +38,7 @@ public sealed class TableOwnershipTests : IDisposable
         string[] second = [.. Args("two", 9901), .. observe ? new[] { "--observe" } : []];
 
         var (code, _, stderr) = fromOutside
-            ? Run(["dotnet", Shell.ArtifactPath("GatewayDll"), "--netns", _ns.Name, .. second])
+            ? Run(["dotnet", Artifacts.GatewayDll, "--netns", _ns.Name, .. second])
             : await GatewayRun.RunToExitAsync(_ns.Name, null, second);
 
         Assert.Equal(1, code);
@@ -65,7 +65,7 @@ public sealed class TableOwnershipTests : IDisposable
         var (code, stdout, _) = await GatewayRun.RunToExitAsync(_ns.Name, null, [.. Args("one", 9900), "--report-interval-ms", "50"]);
 
         Assert.Equal(2, code);
-        Assert.Equal("1", Shell.In(_ns.Name, "sysctl", "-n", "net.ipv4.ip_forward").Trim());
+        Assert.Equal("1", Tool.In(_ns.Name, "sysctl", "-n", "net.ipv4.ip_forward").Trim());
         Assert.Equal("drop", GatewayRun.ForwardPolicy(_ns.Name));
         Assert.Contains("installed table inet outputguard with forward policy drop", stdout, StringComparison.Ordinal);
     }
@@ -91,13 +91,13 @@ public sealed class TableOwnershipTests : IDisposable
         Assert.Equal(1, code);
         Assert.StartsWith("outputguard-gateway: cannot start: metrics_address 127.0.0.1:9900: address already in use", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.Equal("drop", GatewayRun.ForwardPolicy(_ns.Name));
-        Assert.Single(Shell.In(_ns.Name, "ss", "-Htln").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Single(Tool.In(_ns.Name, "ss", "-Htln").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public async Task A_missing_namespace_exits_1_with_one_line()
     {
-        var (code, _, stderr) = Run(["dotnet", Shell.ArtifactPath("GatewayDll"), .. Args("one", 9900), "--netns", "og-ge-no-such-namespace"]);
+        var (code, _, stderr) = Run(["dotnet", Artifacts.GatewayDll, .. Args("one", 9900), "--netns", "og-ge-no-such-namespace"]);
 
         Assert.Equal(1, code);
         Assert.Equal(
@@ -145,17 +145,8 @@ public sealed class TableOwnershipTests : IDisposable
 
     private static (int Code, string Stdout, string Stderr) Run(string[] command)
     {
-        var info = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in command[1..])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = System.Diagnostics.Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var (code, stdout, stderr) = Tool.TryRun(command[0], command[1..]);
+        return (code, stdout, stderr);
     }
 
     private static Socket Listen(string netns, int port)
@@ -172,7 +163,7 @@ public sealed class TableOwnershipTests : IDisposable
         "--metrics-address", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"),
     ];
 
-    private string Curl(string path) => Shell.In(_ns.Name, "curl", "-s", "http://127.0.0.1:9900" + path);
+    private string Curl(string path) => Tool.In(_ns.Name, "curl", "-s", "http://127.0.0.1:9900" + path);
 
     private string LastForwardRule() =>
         _ns.Nft("list", "chain", "inet", "outputguard", "forward").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("@denied", StringComparison.Ordinal)).Last();

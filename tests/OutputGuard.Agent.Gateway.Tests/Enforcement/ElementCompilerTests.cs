@@ -1,13 +1,14 @@
 using System.Net.Sockets;
-using OutputGuard.Agent.Gateway.Enforcement;
-using OutputGuard.Agent.Gateway.Sync;
-using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Metrics;
+using OutputGuard.Agent.Gateway.Sync;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
 using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 
 namespace OutputGuard.Agent.Gateway.Tests.Enforcement;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class ElementCompilerTests
 {
 

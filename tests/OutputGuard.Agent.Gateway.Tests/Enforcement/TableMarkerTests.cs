@@ -2,6 +2,7 @@ using OutputGuard.Agent.Gateway.Enforcement;
 
 namespace OutputGuard.Agent.Gateway.Tests.Enforcement;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class TableMarkerTests
 {
     [Theory]

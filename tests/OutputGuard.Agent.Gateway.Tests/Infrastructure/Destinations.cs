@@ -1,6 +1,6 @@
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Sync;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 

@@ -13,15 +13,20 @@ public abstract class DomainGatewayLab : GatewayLab
     protected virtual int GraceSeconds => 0;
 
     protected override string ControlPlaneYaml => $"""
-        resolver_name_servers: ["127.0.0.1:{Dns.Port}"]
+        resolver_name_servers: ["{Dns.NameServer}"]
         resolver_grace_period_s: {GraceSeconds}
         """;
 
+    private string Label => DomainName.Split('.', 2)[0];
+
     public override async Task InitializeAsync()
     {
-        Dns = await Dnsmasq.StartAsync(DomainName, Lab.Allowed);
+        Dns = await Dnsmasq.StartAsync([(Label, Lab.Allowed.ToString())], domain: DomainName.Split('.', 2)[1]);
         await base.InitializeAsync();
     }
+
+    /// <summary>Points <see cref="DomainName"/> at <paramref name="address"/> alone and makes the dnsmasq reread its records.</summary>
+    protected Task ChangeDomainAsync(System.Net.IPAddress address) => Dns.SetRecordsAsync([(Label, address.ToString())]);
 
     public override async Task DisposeAsync()
     {

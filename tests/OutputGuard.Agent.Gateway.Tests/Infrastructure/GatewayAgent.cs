@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -8,26 +7,16 @@ namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 public sealed partial class GatewayAgent : IAsyncDisposable
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly ChildProcess _process;
     private readonly Lab _lab;
 
-    private GatewayAgent(Lab lab, Process process)
+    private GatewayAgent(Lab lab, ChildProcess process)
     {
         _lab = lab;
         _process = process;
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
 
@@ -36,49 +25,19 @@ public sealed partial class GatewayAgent : IAsyncDisposable
     /// <summary>Starts the agent and waits until it enforces (its ready line).</summary>
     public static async Task<GatewayAgent> StartAsync(Lab lab, Uri controlPlane, string stateFile, params string[] extra)
     {
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        ArgumentNullException.ThrowIfNull(lab);
         // A single-value flag may be given once: a test's own --token replaces the lab's.
-        string[] token = extra.Contains("--token") ? [] : ["--token", ControlPlane.GatewayToken];
-        string[] args =
+        string[] token = extra.Contains("--token") ? [] : ["--token", LabControlPlane.GatewayToken];
+        var command = new CommandLine("ip",
         [
-            "netns", "exec", lab.Gateway, "dotnet", Shell.ArtifactPath("GatewayDll"),
+            "netns", "exec", lab.Gateway, "dotnet", Artifacts.GatewayDll,
             "--control-plane", controlPlane.ToString(), .. token,
             "--state-file", stateFile, "--treat-as-public", Lab.TreatAsPublic,
             "--metrics-address", "0.0.0.0:9900", "--hostname", "gw-test", "--gateway-id", lab.Gateway,
             "--counters-interval-ms", "0", "--report-interval-ms", "300", .. extra,
-        ];
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var p = Process.Start(info)!;
-        var agent = new GatewayAgent(lab, p);
-        DataReceivedEventHandler onLine = (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (agent._output)
-            {
-                agent._output.Add(e.Data);
-            }
-
-            if (e.Data.StartsWith("ready;", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        };
-        p.OutputDataReceived += onLine;
-        p.ErrorDataReceived += onLine;
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _ = p.WaitForExitAsync().ContinueWith(_ => ready.TrySetException(new InvalidOperationException("the agent exited: " + agent.Output)), TaskScheduler.Default);
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return agent;
+        ]);
+        var (process, _) = await ChildProcess.StartAsync(command, line => line.StartsWith("ready;", StringComparison.Ordinal));
+        return new GatewayAgent(lab, process);
     }
 
     /// <summary>What <c>/healthz</c> answers (any status), or the error when it cannot be reached.</summary>
@@ -132,32 +91,12 @@ public sealed partial class GatewayAgent : IAsyncDisposable
     public Task WaitForRevisionAsync(long revision) => Eventually.True(
         async () => await MetricAsync("outputguard_applied_revision") >= revision, TimeSpan.FromSeconds(20), $"revision {revision} applied");
 
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => _process.KillAsync();
 
     /// <summary>SIGTERM and wait for a clean exit.</summary>
-    public async Task<int> StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Shell.Run("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
+    public Task<int> StopAsync() => _process.StopAsync();
 
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)")]
     private static partial Regex Series();

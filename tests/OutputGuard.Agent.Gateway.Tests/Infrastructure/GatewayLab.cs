@@ -7,7 +7,7 @@ public class GatewayLab : IAsyncLifetime
 
     public Lab Lab { get; } = new();
 
-    public ControlPlane ControlPlane { get; private set; } = null!;
+    public LabControlPlane ControlPlane { get; private set; } = null!;
 
     public GatewayAgent Agent { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public class GatewayLab : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ControlPlane = await ControlPlane.StartAsync(Lab.RootAddress, ControlPlaneYaml);
+        ControlPlane = await LabControlPlane.StartAsync(Lab.RootAddress, ControlPlaneYaml);
         Agent = await StartAgentAsync();
     }
 

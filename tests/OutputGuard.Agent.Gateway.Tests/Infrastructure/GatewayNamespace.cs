@@ -6,12 +6,12 @@ public sealed class GatewayNamespace : IDisposable
     public GatewayNamespace()
     {
         Name = $"og-ge-{Guid.NewGuid().ToString("N")[..8]}";
-        Shell.Run("ip", "netns", "add", Name);
+        Tool.Run("ip", "netns", "add", Name);
     }
 
     public string Name { get; }
 
-    public string Nft(params string[] args) => Shell.In(Name, "nft", args);
+    public string Nft(params string[] args) => Tool.In(Name, "nft", args);
 
-    public void Dispose() => Shell.TryRun("ip", "netns", "del", Name);
+    public void Dispose() => Tool.TryRun("ip", "netns", "del", Name);
 }

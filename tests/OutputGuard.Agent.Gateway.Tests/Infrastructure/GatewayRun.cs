@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using OutputGuard.Addressing;
@@ -12,113 +11,37 @@ namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 /// </summary>
 public sealed class GatewayRun : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly ChildProcess _process;
 
-    private GatewayRun(Process process) => _process = process;
+    private GatewayRun(ChildProcess process) => _process = process;
 
     public int Id => _process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return string.Join('\n', _lines);
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>Runs the gateway to its end; returns its exit code, standard output and standard error.</summary>
     public static async Task<(int Code, string Stdout, string Stderr)> RunToExitAsync(string netns, IDictionary<string, string>? environment, params string[] args)
     {
-        using var p = Process.Start(Info(netns, environment, args))!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (p.ExitCode, await stdout, await stderr);
+        var (code, stdout, stderr) = await Tool.RunAsync(Command(netns, environment, args));
+        return (code, stdout, stderr);
     }
 
     /// <summary>Starts the gateway and waits for its ready line.</summary>
     public static async Task<GatewayRun> StartAsync(string netns, IDictionary<string, string>? environment, params string[] args)
     {
-        var p = Process.Start(Info(netns, environment, args))!;
-        var run = new GatewayRun(p);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(object? sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (run._lines)
-            {
-                run._lines.Add(e.Data);
-            }
-
-            if (e.Data.StartsWith("ready;", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        }
-
-        p.OutputDataReceived += OnLine;
-        p.ErrorDataReceived += OnLine;
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _ = p.WaitForExitAsync().ContinueWith(_ => ready.TrySetException(new InvalidOperationException($"the gateway exited with {p.ExitCode}: {run.Output}")), TaskScheduler.Default);
-        try
-        {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch
-        {
-            await run.DisposeAsync();
-            throw;
-        }
-
-        return run;
+        var (process, _) = await ChildProcess.StartAsync(Command(netns, environment, args), line => line.StartsWith("ready;", StringComparison.Ordinal));
+        return new GatewayRun(process);
     }
 
     /// <summary>SIGTERM and wait for the exit code.</summary>
-    public async Task<int> StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Shell.TryRun("kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
+    public Task<int> StopAsync() => _process.StopAsync();
 
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     /// <summary><c>nft -j list table inet outputguard</c>, or null when there is no such table.</summary>
     public static string? Table(string netns)
     {
-        var (code, output) = Shell.TryRun("ip", "netns", "exec", netns, "nft", "-j", "list", "table", "inet", "outputguard");
+        var (code, output) = Tool.TryRun("ip", "netns", "exec", netns, "nft", "-j", "list", "table", "inet", "outputguard");
         return code == 0 ? output : null;
     }
 
@@ -146,7 +69,7 @@ public sealed class GatewayRun : IAsyncDisposable
     public static bool SetHolds(string netns, string set, string address)
     {
         var ip = IPAddress.Parse(address);
-        var json = Shell.In(netns, "nft", "-j", "list", "set", "inet", "outputguard", set);
+        var json = Tool.In(netns, "nft", "-j", "list", "set", "inet", "outputguard", set);
         foreach (var item in JsonDocument.Parse(json).RootElement.GetProperty("nftables").EnumerateArray())
         {
             if (!item.TryGetProperty("set", out var s) || !s.TryGetProperty("elem", out var elements))
@@ -190,24 +113,10 @@ public sealed class GatewayRun : IAsyncDisposable
         return false;
     }
 
-    private static ProcessStartInfo Info(string netns, IDictionary<string, string>? environment, string[] args)
-    {
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "netns", "exec", netns, "dotnet", Shell.ArtifactPath("GatewayDll") }.Concat(args))
+    private static CommandLine Command(string netns, IDictionary<string, string>? environment, string[] args) =>
+        new("ip", ["netns", "exec", netns, "dotnet", Artifacts.GatewayDll, .. args])
         {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        return info;
-    }
+            Environment = environment?.ToDictionary(),
+            WithoutOutputGuardVariables = true,
+        };
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
@@ -9,10 +6,10 @@ namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 public sealed class PrometheusServer : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly string _dir;
 
-    private PrometheusServer(Process process, string dir, Uri uri)
+    private PrometheusServer(ChildProcess process, string dir, Uri uri)
     {
         _process = process;
         _dir = dir;
@@ -24,10 +21,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static PrometheusServer Start(string target)
     {
         var dir = Directory.CreateTempSubdirectory("og-gw-prom-").FullName;
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = FreePort.Tcp();
         File.WriteAllText(Path.Combine(dir, "prometheus.yml"), $"""
             global:
               scrape_interval: 1s
@@ -37,17 +31,8 @@ public sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["{target}"]
             """);
-        var info = new ProcessStartInfo("/usr/bin/prometheus") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { $"--config.file={dir}/prometheus.yml", $"--storage.tsdb.path={dir}/data", $"--web.listen-address=127.0.0.1:{port}" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(info)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        var p = ChildProcess.Start(new CommandLine(
+            "/usr/bin/prometheus", $"--config.file={dir}/prometheus.yml", $"--storage.tsdb.path={dir}/data", $"--web.listen-address=127.0.0.1:{port}"));
         return new PrometheusServer(p, dir, new Uri($"http://127.0.0.1:{port}/"));
     }
 
@@ -74,13 +59,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -9,7 +9,7 @@ public static class TableOracle
     /// <summary>The objects of <c>nft -j list table inet outputguard</c>, or null when there is no such table.</summary>
     public static List<JsonElement>? Objects(string netns)
     {
-        var (code, output) = Shell.TryRun("ip", "netns", "exec", netns, "nft", "-j", "list", "table", "inet", TableLayout.TableName);
+        var (code, output) = Tool.TryRun("ip", "netns", "exec", netns, "nft", "-j", "list", "table", "inet", TableLayout.TableName);
         if (code != 0)
         {
             return null;

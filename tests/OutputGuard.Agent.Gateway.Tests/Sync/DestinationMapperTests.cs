@@ -3,6 +3,7 @@ using OutputGuard.V1;
 
 namespace OutputGuard.Agent.Gateway.Tests.Sync;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class DestinationMapperTests
 {
     public static TheoryData<string, int, uint, uint, string> Malformed => new()

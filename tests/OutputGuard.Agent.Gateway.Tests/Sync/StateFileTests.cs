@@ -6,6 +6,7 @@ using static OutputGuard.Agent.Gateway.Tests.Infrastructure.Destinations;
 
 namespace OutputGuard.Agent.Gateway.Tests.Sync;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class StateFileTests : IDisposable
 {
     private const string Store = "5f0c8e2d9a7b4c1e8f3a6b2d0c9e7f1a";

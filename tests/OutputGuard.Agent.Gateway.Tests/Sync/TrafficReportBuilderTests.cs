@@ -5,6 +5,7 @@ using OutputGuard.Agent.Gateway.Sync;
 
 namespace OutputGuard.Agent.Gateway.Tests.Sync;
 
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class TrafficReportBuilderTests
 {
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Agent.Route.Planning;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Route.Tests.Configuration;
 
@@ -9,6 +9,7 @@ namespace OutputGuard.Agent.Route.Tests.Configuration;
 /// The route agent's configuration over flag, environment and file combinations, each row asserting the routes the
 /// agent would install (which addresses go to the gateway) or the one line that refuses it.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class RouteAgentConfigurationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("og-route-config-").FullName;

@@ -6,11 +6,10 @@ namespace OutputGuard.Agent.Route.Tests.Configuration;
 /// The DaemonSet and the systemd unit in deploy/ start the agent with a configuration file it accepts, and grant no
 /// more privilege than NET_ADMIN.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class ShippedExamplesTests : IDisposable
 {
-    private static readonly string Root = typeof(ShippedExamplesTests).Assembly
-        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string Root = RepositoryRoot.Find();
 
     private readonly string _dir = Directory.CreateTempSubdirectory("og-route-shipped-").FullName;
 

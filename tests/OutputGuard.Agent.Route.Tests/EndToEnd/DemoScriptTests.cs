@@ -1,40 +1,37 @@
-using System.Diagnostics;
-using System.Reflection;
-
 namespace OutputGuard.Agent.Route.Tests.EndToEnd;
 
 /// <summary>
-/// The README's "whole system in one command": demo/run.sh builds everything, brings up client, gateway and
-/// internet namespaces with the control plane, the gateway agent and the route agent, and checks what a
-/// user should see. It tears everything down itself; this test also checks that nothing is left.
+/// The README's "whole system in one command": demo/run.sh brings up client, gateway and internet namespaces with the
+/// control plane, the gateway agent and the route agent, and checks what a user should see. It runs the builds made
+/// before the tests (it builds nothing itself when given them) and tears everything down itself; this test also checks
+/// that nothing of its run is left (other runs of the demo on the machine may be under way).
 /// </summary>
 public sealed class DemoScriptTests
 {
-    private static readonly string Root = typeof(DemoScriptTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
-
     [Fact]
     public async Task Whole_system_demo_shows_allowed_requests_dropped_ones_denied_and_metrics()
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(Root, "demo", "run.sh"));
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await using var process = ChildProcess.Start(new CommandLine("bash", Path.Combine(RepositoryRoot.Find(), "demo", "run.sh"))
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["OG_CONTROL_PLANE_DLL"] = Artifacts.ControlPlaneDll,
+                ["OG_GATEWAY_DLL"] = Artifacts.GatewayDll,
+                ["OG_ROUTE_DLL"] = Artifacts.RouteDll,
+            },
+        });
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            await process.WaitForExitAsync(TimeSpan.FromMinutes(8));
         }
         catch (OperationCanceledException)
         {
             // SIGTERM first: the script's trap tears its namespaces and processes down.
-            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            await process.StopAsync();
             throw;
         }
 
-        var output = await stdout + await stderr;
+        var output = process.Output;
         Assert.True(process.ExitCode == 0, output);
         Assert.Contains("ok    app.example.com:8000 (allowed domain): hello from 198.51.100.20:8000, you are 203.0.113.1", output, StringComparison.Ordinal);
         Assert.Contains("ok    203.0.113.10:8081 (port not allowed): dropped", output, StringComparison.Ordinal);
@@ -45,15 +42,7 @@ public sealed class DemoScriptTests
         // Only this run's namespaces: another demo (a second checkout's CI) may be running beside it.
         var ours = System.Text.RegularExpressions.Regex.Match(output, @"network namespaces: client, gateway, internet \(([^)]+)\)");
         Assert.True(ours.Success, output);
-        var left = await Run("ip", "netns", "list");
+        var left = Tool.Run("ip", "netns", "list");
         Assert.All(ours.Groups[1].Value.Split(' '), ns => Assert.DoesNotContain(ns, left, StringComparison.Ordinal));
-    }
-
-    private static async Task<string> Run(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false })!;
-        var text = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return text;
     }
 }

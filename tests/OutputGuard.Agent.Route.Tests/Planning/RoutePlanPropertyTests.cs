@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Agent.Route.Planning;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Route.Planning;
 
 namespace OutputGuard.Agent.Route.Tests.Planning;
 
@@ -9,6 +9,7 @@ namespace OutputGuard.Agent.Route.Tests.Planning;
 /// Seeded random configurations of --internal and --treat-as-public: the planned routes never cover an
 /// internal address, and every public address is covered by exactly one route.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class RoutePlanPropertyTests
 {
     private static readonly IPAddress[] Gateways = [IPAddress.Parse("10.0.0.2"), IPAddress.Parse("fe80::2")];

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Route.Tests.Support;
 
@@ -13,7 +12,7 @@ public sealed class NamespaceListener : IDisposable
     public NamespaceListener(string netns, string address, int port)
     {
         var ip = IPAddress.Parse(address);
-        _socket = NetworkNamespace.Run(netns, () => new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+        _socket = NamespaceSockets.Create(netns, ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _socket.Bind(new IPEndPoint(ip, port));
         _socket.Listen(16);

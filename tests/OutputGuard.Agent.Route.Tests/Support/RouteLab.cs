@@ -61,12 +61,19 @@ public sealed class RouteLab : IDisposable
     public static IReadOnlyList<IpPrefix> Expected(AddressFamily family, params string[] extraInternal) =>
         InternalRanges.Create(extraInternal.Select(IpPrefix.Parse), LabPublic.Select(IpPrefix.Parse)).PublicPrefixes(family);
 
+    /// <summary>The routes <c>ip -j route show</c> lists in a namespace (numeric protocols).</summary>
+    public static List<JsonElement> Routes(string netns, params string[] filter)
+    {
+        var json = Tool.Run("ip", ["-n", netns, "-j", "-N", .. filter]);
+        return JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json).RootElement.Clone().EnumerateArray().ToList();
+    }
+
     /// <summary>Runs <c>ip -n NS …</c>.</summary>
     public static string Ip(string netns, params string[] args) => Tool.Run("ip", ["-n", netns, .. args]);
 
     /// <summary>The client's routes with a protocol number, as <c>ip -j -N route show proto N</c> lists them.</summary>
     public List<JsonElement> RoutesOf(int protocol, bool ipv6 = false) =>
-        Tool.Routes(Client, ipv6 ? "-6" : "-4", "route", "show", "proto", protocol.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Routes(Client, ipv6 ? "-6" : "-4", "route", "show", "proto", protocol.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Every route of the client in every table, as text, to compare before and after.</summary>
     public string AllRoutes() =>

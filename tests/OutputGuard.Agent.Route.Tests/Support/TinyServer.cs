@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using OutputGuard.Netlink.Sockets;
 
 namespace OutputGuard.Agent.Route.Tests.Support;
 
@@ -17,7 +16,7 @@ public sealed class TinyServer : IDisposable
 
     public TinyServer(string netns, IPAddress address, int port)
     {
-        _socket = NetworkNamespace.Run(netns, () => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+        _socket = NamespaceSockets.Create(netns, address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _socket.Bind(new IPEndPoint(address, port));
         _socket.Listen(16);
@@ -48,7 +47,7 @@ public sealed class TinyServer : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            using var socket = NetworkNamespace.Run(netns, () => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+            using var socket = NamespaceSockets.Create(netns, address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token);
             var buffer = new byte[128];
             var n = await socket.ReceiveAsync(buffer, cts.Token);

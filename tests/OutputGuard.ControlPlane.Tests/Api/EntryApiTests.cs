@@ -8,6 +8,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Tests.Api;
 
 /// <summary>The entry API over gRPC and over the JSON transcoding of the same service, on SQLite.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class EntryApiTests : IAsyncLifetime
 {
     private ControlPlaneServer _server = null!;

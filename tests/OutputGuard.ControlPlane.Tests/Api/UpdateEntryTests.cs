@@ -13,6 +13,7 @@ namespace OutputGuard.ControlPlane.Tests.Api;
 /// UpdateEntry (<c>PATCH /v1/entries/{id}</c> with a field mask): ports and note change in place, under the same
 /// name, in one revision that connected gateways receive as one delta; value and undeletable never change.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class UpdateEntryTests : IAsyncLifetime
 {
     private ControlPlaneServer _server = null!;

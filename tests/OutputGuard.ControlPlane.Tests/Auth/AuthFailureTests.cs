@@ -14,6 +14,7 @@ namespace OutputGuard.ControlPlane.Tests.Auth;
 /// over cleartext and TLS; over HTTP/JSON it is 401/403 with the JSON error body of every other error and
 /// <c>WWW-Authenticate: Bearer</c>.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class AuthFailureTests : IAsyncLifetime
 {
     private const string Unknown = "not-a-known-token-at-all";

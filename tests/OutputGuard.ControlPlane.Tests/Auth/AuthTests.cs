@@ -9,6 +9,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Tests.Auth;
 
 /// <summary>Only health and reflection answer without a token; every role gets exactly its calls, over gRPC and over HTTP.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class AuthTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     private ControlPlaneServer Server => fixture.Server;

@@ -13,6 +13,7 @@ namespace OutputGuard.ControlPlane.Tests.Errors;
 /// a reason, anything else INTERNAL with a generic message that leaks nothing; never UNKNOWN; always bounded.
 /// (The outages of a real database are tested against a MariaDB the tests stop: <see cref="StoreOutageTests"/>.)
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class ErrorStatusTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     public static TheoryData<Exception, StatusCode> Mappings => new()

@@ -8,11 +8,10 @@ namespace OutputGuard.ControlPlane.Tests.Hosting;
 /// The control plane's configuration over flag, environment and file combinations, each row asserting the effective
 /// configuration (the internal ranges as the entry validator applies them, the listener address) or the refusal.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed partial class ControlPlaneConfigurationTests : IDisposable
 {
-    private static readonly string Root = typeof(ControlPlaneConfigurationTests).Assembly
-        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string Root = RepositoryRoot.Find();
 
     private readonly string _dir = Directory.CreateTempSubdirectory("og-cp-config-").FullName;
 

@@ -6,6 +6,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Tests.Hosting;
 
 /// <summary>/metrics on the HTTP port: Prometheus text, for reader tokens only.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class MetricsTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     [Fact]

@@ -7,6 +7,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Tests.Hosting;
 
 /// <summary>With a certificate configured, both listeners serve TLS, and the gRPC port carries HTTP/1.1 too.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class TlsTests : IAsyncLifetime
 {
     private readonly TestCertificate _tls = new();

@@ -1,8 +1,8 @@
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Grpc.Net.Client;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Hosting;
 using OutputGuard.ControlPlane.Store;

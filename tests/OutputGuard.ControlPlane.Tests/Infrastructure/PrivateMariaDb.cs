@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MySqlConnector;
 using OutputGuard.ControlPlane.Configuration;
 
@@ -99,18 +98,7 @@ public sealed class PrivateMariaDb : IAsyncDisposable
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string script, string[] args)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"bash could not run {script}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var (exit, stdout, stderr) = await Tool.RunAsync(new CommandLine("bash", [script, .. args]), TimeSpan.FromSeconds(90));
+        return (exit, stdout, stderr);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OutputGuard.ControlPlane.Tests.Readme;
 
 /// <summary>Runs a bash script (with an empty stdin) in a directory and returns what it printed.</summary>
@@ -7,32 +5,8 @@ public static class Bash
 {
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string script, string workingDirectory)
     {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bash did not finish within 60 s: {script}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var (exit, stdout, stderr) = await Tool.RunAsync(new CommandLine("bash", "-c", script) { WorkingDirectory = workingDirectory }, TimeSpan.FromSeconds(60));
+        return (exit, stdout, stderr);
     }
 
     /// <summary>

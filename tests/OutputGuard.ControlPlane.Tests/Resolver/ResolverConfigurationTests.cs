@@ -3,6 +3,7 @@ using OutputGuard.ControlPlane.Configuration;
 namespace OutputGuard.ControlPlane.Tests.Resolver;
 
 /// <summary>The resolver's configuration keys: a bad value stops the start with a message naming the key.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class ResolverConfigurationTests
 {
     [Theory]

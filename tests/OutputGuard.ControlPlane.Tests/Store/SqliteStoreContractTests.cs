@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace OutputGuard.ControlPlane.Tests.Store;
 
 /// <summary>The store contract on the embedded SQLite backend; each test gets a fresh data directory.</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class SqliteStoreContractTests(TempDirectory directory, ITestOutputHelper output)
     : StoreContract(output), IClassFixture<TempDirectory>
 {

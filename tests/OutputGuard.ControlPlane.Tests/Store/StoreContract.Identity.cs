@@ -1,5 +1,5 @@
-using OutputGuard.ControlPlane.Audit;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Audit;
 
 namespace OutputGuard.ControlPlane.Tests.Store;
 

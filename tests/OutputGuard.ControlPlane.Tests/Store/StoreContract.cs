@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Net;
 using Dapper;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Store;
-using OutputGuard.Addressing;
 using Xunit.Abstractions;
 
 namespace OutputGuard.ControlPlane.Tests.Store;

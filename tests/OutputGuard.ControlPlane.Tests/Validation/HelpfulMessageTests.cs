@@ -13,6 +13,7 @@ namespace OutputGuard.ControlPlane.Tests.Validation;
 /// says how to write it — over HTTP/JSON, where the body and query are checked before transcoding reads them,
 /// and over gRPC.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class HelpfulMessageTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     public static TheoryData<string, string> Values => new()

@@ -8,6 +8,7 @@ namespace OutputGuard.ControlPlane.Tests.Validation;
 /// Every refused input gets InvalidArgument with a message that names the problem, and leaves the
 /// store exactly as it was: same entries, same revision, same audit log.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class RefusedInputTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     public static TheoryData<string, string> PrivateSpellings => new()

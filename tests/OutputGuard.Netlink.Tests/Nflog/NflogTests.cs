@@ -24,7 +24,9 @@ public sealed class NflogTests : IDisposable
             batch.AddChain(input);
             batch.AddRule(new NftRule
             {
-                Family = NftFamily.Inet, Table = "og", Chain = "input",
+                Family = NftFamily.Inet,
+                Table = "og",
+                Chain = "input",
                 Expressions = [new NftMeta(NftMetaKey.L4Proto), new NftCmp(NftCmpOp.Eq, [17]), new NftLog { Group = 5, Prefix = "og-test " }, NftImmediate.Drop],
             });
             batch.Commit();

@@ -11,26 +11,41 @@ public static class GatewayRuleset
 
     public static NftSet Allow4 { get; } = new()
     {
-        Family = NftFamily.Inet, Table = Table, Name = "allow4", KeyType = NftKeyType.Ipv4Addr, Counters = true,
+        Family = NftFamily.Inet,
+        Table = Table,
+        Name = "allow4",
+        KeyType = NftKeyType.Ipv4Addr,
+        Counters = true,
     };
 
     public static NftSet AllowNets { get; } = new()
     {
-        Family = NftFamily.Inet, Table = Table, Name = "allownets", KeyType = NftKeyType.Ipv4Addr,
-        Flags = NftSetFlags.Interval, Counters = true,
+        Family = NftFamily.Inet,
+        Table = Table,
+        Name = "allownets",
+        KeyType = NftKeyType.Ipv4Addr,
+        Flags = NftSetFlags.Interval,
+        Counters = true,
     };
 
     public static NftSet Services { get; } = new()
     {
-        Family = NftFamily.Inet, Table = Table, Name = "services",
+        Family = NftFamily.Inet,
+        Table = Table,
+        Name = "services",
         KeyType = NftKeyType.Concat(NftKeyType.Ipv4Addr, NftKeyType.InetProto, NftKeyType.InetService),
         Counters = true,
     };
 
     public static NftSet Denied { get; } = new()
     {
-        Family = NftFamily.Inet, Table = Table, Name = "denied", KeyType = NftKeyType.Ipv4Addr,
-        Flags = NftSetFlags.Dynamic | NftSetFlags.Timeout, Size = 65536, Timeout = TimeSpan.FromSeconds(60),
+        Family = NftFamily.Inet,
+        Table = Table,
+        Name = "denied",
+        KeyType = NftKeyType.Ipv4Addr,
+        Flags = NftSetFlags.Dynamic | NftSetFlags.Timeout,
+        Size = 65536,
+        Timeout = TimeSpan.FromSeconds(60),
     };
 
     public static NftChain Forward { get; } = NftChain.Base(NftFamily.Inet, Table, "forward", NftHook.Forward, 0, "filter", NftVerdictCode.Drop);

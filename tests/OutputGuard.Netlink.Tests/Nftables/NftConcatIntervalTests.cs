@@ -29,7 +29,7 @@ public sealed class NftConcatIntervalTests : IDisposable
             batch.Commit();
         }
 
-        var listed = Tool.NftObjects(_ns.Name, "set", "list", "set", "inet", "og", "svcranges").Single();
+        var listed = NftOracle.Objects(_ns.Name, "set", "list", "set", "inet", "og", "svcranges").Single();
         var val = JsonNode.Parse(listed.GetProperty("elem")[0].GetProperty("elem").GetProperty("val").GetRawText())!;
         Assert.True(
             JsonNode.DeepEquals(JsonNode.Parse("""{"concat":[{"prefix":{"addr":"10.3.0.0","len":24}},"tcp",443]}"""), val),

@@ -26,7 +26,9 @@ public sealed class NftCounterTrafficTests : IDisposable
             batch.AddElements(seen, [NftSetElement.Address(IPAddress.Parse("10.77.0.1")), NftSetElement.Address(IPAddress.Parse("10.77.0.2"))]);
             batch.AddRule(new NftRule
             {
-                Family = NftFamily.Inet, Table = "og", Chain = "input",
+                Family = NftFamily.Inet,
+                Table = "og",
+                Chain = "input",
                 Expressions = [new NftMeta(NftMetaKey.NfProto), new NftCmp(NftCmpOp.Eq, [2]), NftPayload.Ipv4Source(), new NftLookup("seen"), NftImmediate.Accept],
             });
             batch.Commit();
@@ -42,7 +44,7 @@ public sealed class NftCounterTrafficTests : IDisposable
         var receiver = nft.ListElements(seen).Single(e => e.KeyAddress.Equals(IPAddress.Parse("10.77.0.2")));
         Assert.Equal((0UL, 0UL), (receiver.Packets!.Value, receiver.Bytes!.Value));
 
-        var oracle = Tool.NftObjects(_pair.Server.Name, "set", "list", "set", "inet", "og", "seen").Single().GetProperty("elem")
+        var oracle = NftOracle.Objects(_pair.Server.Name, "set", "list", "set", "inet", "og", "seen").Single().GetProperty("elem")
             .EnumerateArray().Select(e => e.GetProperty("elem"))
             .Single(e => e.GetProperty("val").GetString() == "10.77.0.1").GetProperty("counter");
         Assert.Equal((3UL, 252UL), (oracle.GetProperty("packets").GetUInt64(), oracle.GetProperty("bytes").GetUInt64()));

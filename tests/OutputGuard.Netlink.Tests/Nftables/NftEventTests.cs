@@ -77,7 +77,7 @@ public sealed class NftEventTests : IDisposable
         }
 
         Assert.Equal("store abc revision 7", nft.ListRules(NftFamily.Inet, "og", "marks").Single().Comment);
-        Assert.Equal("store abc revision 7", Tool.NftObjects(_ns.Name, "rule", "list", "chain", "inet", "og", "marks").Single().GetProperty("comment").GetString());
+        Assert.Equal("store abc revision 7", NftOracle.Objects(_ns.Name, "rule", "list", "chain", "inet", "og", "marks").Single().GetProperty("comment").GetString());
 
         using (var batch = nft.BeginBatch())
         {

@@ -34,7 +34,7 @@ public sealed class NftReadBackTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Tables_and_chains_written_by_nft_are_read_back()
     {
-        Tool.NftScript(_ns.Name, Script);
+        NftOracle.Script(_ns.Name, Script);
         using var nft = NftConnection.OpenIn(_ns.Name);
 
         var table = Assert.Single(nft.ListTables());
@@ -52,7 +52,7 @@ public sealed class NftReadBackTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Sets_and_elements_with_counters_written_by_nft_are_read_back()
     {
-        Tool.NftScript(_ns.Name, Script);
+        NftOracle.Script(_ns.Name, Script);
         using var nft = NftConnection.OpenIn(_ns.Name);
 
         var sets = nft.ListSets(NftFamily.Inet, "t").ToDictionary(s => s.Name);
@@ -83,7 +83,7 @@ public sealed class NftReadBackTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Rules_written_by_nft_are_read_back_with_their_expressions()
     {
-        Tool.NftScript(_ns.Name, Script);
+        NftOracle.Script(_ns.Name, Script);
         using var nft = NftConnection.OpenIn(_ns.Name);
 
         var rules = nft.ListRules(NftFamily.Inet, "t", "gate");

@@ -43,7 +43,7 @@ public sealed class NftScaleTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Count, elements.Count);
         Assert.Equal(addresses.Select(a => a.ToString()).ToHashSet(), elements.Select(e => e.KeyAddress.ToString()).ToHashSet());
         Assert.All(elements, e => Assert.Equal(0UL, e.Packets));
-        var listed = Tool.NftObjects(_ns.Name, "set", "list", "set", "inet", "og", "allow4").Single().GetProperty("elem").GetArrayLength();
+        var listed = NftOracle.Objects(_ns.Name, "set", "list", "set", "inet", "og", "allow4").Single().GetProperty("elem").GetArrayLength();
         Assert.Equal(Count, listed);
     }
 
@@ -78,7 +78,7 @@ public sealed class NftScaleTests(ITestOutputHelper output) : IDisposable
         var ends = elements.Where(e => e.IsIntervalEnd).Select(e => e.KeyAddress.ToString()).ToHashSet();
         Assert.Equal(prefixes.Select(p => p.Address.ToString()).ToHashSet(), starts);
         Assert.Equal(prefixes.Select(p => IpPrefix.ToAddress(p.Family, p.Last + 1).ToString()).ToHashSet(), ends);
-        var listed = Tool.NftObjects(_ns.Name, "set", "list", "set", "inet", "og", "allownets").Single().GetProperty("elem");
+        var listed = NftOracle.Objects(_ns.Name, "set", "list", "set", "inet", "og", "allownets").Single().GetProperty("elem");
         Assert.Equal(Count, listed.GetArrayLength());
         Assert.Equal("10.0.0.0/31", listed[0].GetProperty("elem").GetProperty("val").GetProperty("prefix") is var p
             ? $"{p.GetProperty("addr").GetString()}/{p.GetProperty("len").GetInt32()}" : null);

@@ -29,7 +29,7 @@ public sealed class NftTableUserDataTests : IDisposable
     [Fact]
     public void Table_comment_written_by_nft_is_read_back()
     {
-        Tool.NftScript(_ns.Name, "table inet t { comment \"from nft\"; }");
+        NftOracle.Script(_ns.Name, "table inet t { comment \"from nft\"; }");
         using var nft = NftConnection.OpenIn(_ns.Name);
 
         Assert.Equal("from nft", NftUserData.ReadComment(Assert.Single(nft.ListTables(NftFamily.Inet)).UserData));

@@ -31,9 +31,9 @@ public sealed class NftTransactionTests : IDisposable
         Assert.Equal("EINVAL", error.ErrnoName);
         Assert.Contains("NFT_MSG_NEWSETELEM", error.Request, StringComparison.Ordinal);
         Assert.Equal(before, nft.ListElements(GatewayRuleset.Allow4).Select(e => e.KeyAddress.ToString()).Order());
-        Assert.Equal(["192.0.2.1", "192.0.2.2"], Tool.NftObjects(_ns.Name, "set", "list", "set", "inet", "og", "allow4")
+        Assert.Equal(["192.0.2.1", "192.0.2.2"], NftOracle.Objects(_ns.Name, "set", "list", "set", "inet", "og", "allow4")
             .Single().GetProperty("elem").EnumerateArray().Select(e => e.GetProperty("elem").GetProperty("val").GetString()).Order());
-        Assert.Single(Tool.NftObjects(_ns.Name, "table"));
+        Assert.Single(NftOracle.Objects(_ns.Name, "table"));
     }
 
     [Fact]
@@ -102,6 +102,6 @@ public sealed class NftTransactionTests : IDisposable
         }
 
         Assert.Equal([rules[0].Handle, rules[2].Handle], nft.ListRules(NftFamily.Inet, GatewayRuleset.Table, "forward").Select(r => r.Handle));
-        Assert.Equal(2, Tool.NftObjects(_ns.Name, "rule", "list", "chain", "inet", "og", "forward").Count);
+        Assert.Equal(2, NftOracle.Objects(_ns.Name, "rule", "list", "chain", "inet", "og", "forward").Count);
     }
 }

@@ -20,17 +20,17 @@ public sealed class NftWrittenByLibraryTests(ITestOutputHelper output) : IDispos
         GatewayRuleset.Apply(nft, IPAddress.Parse("192.0.2.10"), IPAddress.Parse("192.0.2.11"));
         output.WriteLine(Tool.In(_ns.Name, "nft", "-j", "list", "ruleset"));
 
-        var table = Assert.Single(Tool.NftObjects(_ns.Name, "table"));
+        var table = Assert.Single(NftOracle.Objects(_ns.Name, "table"));
         Assert.Equal("inet", table.GetProperty("family").GetString());
         Assert.Equal("og", table.GetProperty("name").GetString());
 
-        var chains = Tool.NftObjects(_ns.Name, "chain").ToDictionary(c => c.GetProperty("name").GetString()!);
+        var chains = NftOracle.Objects(_ns.Name, "chain").ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.Equal(["allowed", "forward", "postrouting"], chains.Keys.Order());
         AssertJson("""{"type":"filter","hook":"forward","prio":0,"policy":"drop"}""", chains["forward"], "type", "hook", "prio", "policy");
         AssertJson("""{"type":"nat","hook":"postrouting","prio":100,"policy":"accept"}""", chains["postrouting"], "type", "hook", "prio", "policy");
         Assert.False(chains["allowed"].TryGetProperty("hook", out _));
 
-        var sets = Tool.NftObjects(_ns.Name, "set").ToDictionary(s => s.GetProperty("name").GetString()!);
+        var sets = NftOracle.Objects(_ns.Name, "set").ToDictionary(s => s.GetProperty("name").GetString()!);
         Assert.Equal("ipv4_addr", sets["allow4"].GetProperty("type").GetString());
         AssertExpr("""["ipv4_addr","inet_proto","inet_service"]""", JsonNode.Parse(sets["services"].GetProperty("type").GetRawText())!);
         AssertExpr("""["interval"]""", JsonNode.Parse(sets["allownets"].GetProperty("flags").GetRawText())!);
@@ -48,7 +48,7 @@ public sealed class NftWrittenByLibraryTests(ITestOutputHelper output) : IDispos
         using var nft = NftConnection.OpenIn(_ns.Name);
         GatewayRuleset.Apply(nft);
 
-        var rules = Tool.NftObjects(_ns.Name, "rule")
+        var rules = NftOracle.Objects(_ns.Name, "rule")
             .Select(r => (Chain: r.GetProperty("chain").GetString(), Expr: JsonNode.Parse(r.GetProperty("expr").GetRawText())!))
             .ToList();
         foreach (var r in rules)

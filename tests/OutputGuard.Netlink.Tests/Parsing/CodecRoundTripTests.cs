@@ -11,6 +11,7 @@ using OutputGuard.Netlink.Tests.Nftables;
 namespace OutputGuard.Netlink.Tests.Parsing;
 
 /// <summary>What the writer encodes, the parsers decode to the same values (without a kernel).</summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class CodecRoundTripTests
 {
     [Fact]

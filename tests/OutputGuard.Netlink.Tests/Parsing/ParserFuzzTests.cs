@@ -10,6 +10,7 @@ namespace OutputGuard.Netlink.Tests.Parsing;
 /// Every parser either returns or throws <see cref="NetlinkFormatException"/> on truncated, corrupted and random
 /// input: never another exception, a crash or a hang.
 /// </summary>
+[Trait(Tier.Name, Tier.Fast)]
 public sealed class ParserFuzzTests
 {
     public delegate void Parser(ReadOnlySpan<byte> payload);

@@ -16,7 +16,10 @@ internal static class Seeds
         var w = Start();
         RouteCodec.Encode(w, new Route
         {
-            Destination = IpPrefix.Parse("203.0.113.0/24"), Protocol = 99, Metric = 5, Table = 1000,
+            Destination = IpPrefix.Parse("203.0.113.0/24"),
+            Protocol = 99,
+            Metric = 5,
+            Table = 1000,
             PreferredSource = IPAddress.Parse("10.0.0.1"),
             NextHops = [new NextHop(IPAddress.Parse("10.0.0.2"), 3, 1), new NextHop(IPAddress.Parse("10.0.0.3"), 4, 7)],
         }, delete: false);

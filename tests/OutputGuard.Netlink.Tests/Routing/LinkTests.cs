@@ -15,7 +15,7 @@ public sealed class LinkTests : IDisposable
     [Fact]
     public void Links_listed_by_the_library_match_ip_link()
     {
-        var ip = Tool.Json(Tool.In(_ns.Name, "ip", "-j", "-d", "link", "show")).EnumerateArray()
+        var ip = NftOracle.Json(Tool.In(_ns.Name, "ip", "-j", "-d", "link", "show")).EnumerateArray()
             .Select(l => (l.GetProperty("ifindex").GetInt32(), l.GetProperty("ifname").GetString()!, l.GetProperty("mtu").GetUInt32(),
                 l.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "UP"),
                 l.TryGetProperty("linkinfo", out var info) ? info.GetProperty("info_kind").GetString() : null))
@@ -31,7 +31,7 @@ public sealed class LinkTests : IDisposable
     {
         _ns.Rtnl.LinkSetDown(_ns.B.Index);
 
-        var flags = Tool.Json(Tool.In(_ns.Name, "ip", "-j", "link", "show", "vb"))[0].GetProperty("flags").EnumerateArray().Select(f => f.GetString());
+        var flags = NftOracle.Json(Tool.In(_ns.Name, "ip", "-j", "link", "show", "vb"))[0].GetProperty("flags").EnumerateArray().Select(f => f.GetString());
         Assert.DoesNotContain("UP", flags);
         Assert.False(_ns.Rtnl.LinkByName("vb").IsUp);
     }
@@ -41,7 +41,7 @@ public sealed class LinkTests : IDisposable
     {
         _ns.Rtnl.LinkDel(_ns.A.Index);
 
-        Assert.Equal(["lo"], Tool.Json(Tool.In(_ns.Name, "ip", "-j", "link", "show")).EnumerateArray().Select(l => l.GetProperty("ifname").GetString()));
+        Assert.Equal(["lo"], NftOracle.Json(Tool.In(_ns.Name, "ip", "-j", "link", "show")).EnumerateArray().Select(l => l.GetProperty("ifname").GetString()));
         Assert.Equal("ENODEV", Assert.Throws<NetlinkException>(() => _ns.Rtnl.LinkByName("va")).ErrnoName);
     }
 
@@ -55,7 +55,7 @@ public sealed class LinkTests : IDisposable
         using var there = Rtnl.OpenIn(other.Name);
         Assert.Contains(there.LinkList(), l => l.Name == "vb");
         Assert.DoesNotContain(_ns.Rtnl.LinkList(), l => l.Name == "vb");
-        Assert.Single(Tool.Json(Tool.In(other.Name, "ip", "-j", "link", "show", "vb")).EnumerateArray());
+        Assert.Single(NftOracle.Json(Tool.In(other.Name, "ip", "-j", "link", "show", "vb")).EnumerateArray());
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class LinkTests : IDisposable
         var address = new InterfaceAddress(_ns.B.Index, IPAddress.Parse("10.99.0.7"), 28);
         _ns.Rtnl.AddrAdd(address);
 
-        var ip = Tool.Json(Tool.In(_ns.Name, "ip", "-j", "addr", "show", "vb"))[0].GetProperty("addr_info").EnumerateArray()
+        var ip = NftOracle.Json(Tool.In(_ns.Name, "ip", "-j", "addr", "show", "vb"))[0].GetProperty("addr_info").EnumerateArray()
             .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}");
         Assert.Contains("10.99.0.7/28", ip);
         Assert.Contains(_ns.Rtnl.AddrList(_ns.B.Index), a => a.Address.Equals(address.Address) && a.PrefixLength == 28);

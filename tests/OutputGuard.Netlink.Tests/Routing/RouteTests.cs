@@ -20,8 +20,12 @@ public sealed class RouteTests : IDisposable
     {
         _ns.Rtnl.RouteAdd(new Route
         {
-            Destination = IpPrefix.Parse("198.51.100.0/24"), Gateway = IPAddress.Parse("10.88.0.2"), LinkIndex = _ns.A.Index,
-            Table = 100, Protocol = 99, Metric = 50,
+            Destination = IpPrefix.Parse("198.51.100.0/24"),
+            Gateway = IPAddress.Parse("10.88.0.2"),
+            LinkIndex = _ns.A.Index,
+            Table = 100,
+            Protocol = 99,
+            Metric = 50,
         });
 
         var route = Assert.Single(IpRoutes("-4", "table", "100"));
@@ -37,7 +41,8 @@ public sealed class RouteTests : IDisposable
     {
         _ns.Rtnl.RouteAdd(new Route
         {
-            Destination = IpPrefix.Parse("203.0.113.0/24"), Protocol = 99,
+            Destination = IpPrefix.Parse("203.0.113.0/24"),
+            Protocol = 99,
             NextHops = [new NextHop(IPAddress.Parse("10.88.0.2"), _ns.A.Index, 1), new NextHop(IPAddress.Parse("10.88.0.3"), _ns.A.Index, 3)],
         });
 
@@ -53,8 +58,11 @@ public sealed class RouteTests : IDisposable
     {
         _ns.Rtnl.RouteAdd(new Route
         {
-            Destination = IpPrefix.Parse("2001:db8:5::/48"), Gateway = IPAddress.Parse("fd00:88::2"), LinkIndex = _ns.A.Index,
-            Protocol = 99, Metric = 7,
+            Destination = IpPrefix.Parse("2001:db8:5::/48"),
+            Gateway = IPAddress.Parse("fd00:88::2"),
+            LinkIndex = _ns.A.Index,
+            Protocol = 99,
+            Metric = 7,
         });
 
         var route = Assert.Single(IpRoutes("-6", "proto", "99"));
@@ -106,5 +114,5 @@ public sealed class RouteTests : IDisposable
 
     /// <summary><c>ip -N -j -4|-6 route show [selectors]</c>.</summary>
     private List<JsonElement> IpRoutes(string family, params string[] selectors) =>
-        Tool.Json(Tool.In(_ns.Name, "ip", ["-N", "-j", family, "route", "show", .. selectors])).EnumerateArray().ToList();
+        NftOracle.Json(Tool.In(_ns.Name, "ip", ["-N", "-j", family, "route", "show", .. selectors])).EnumerateArray().ToList();
 }

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
+namespace OutputGuard.Testing;
 
 /// <summary>
 /// A tiny HTTP/1.0 server on a socket created in a namespace: <c>GET /N</c> answers N bytes, <c>POST</c> reads the

@@ -1,36 +1,34 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using OutputGuard.V1;
 
-namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
+namespace OutputGuard.Testing;
 
 /// <summary>
-/// The real control-plane program as a child process, on SQLite in its own directory, gRPC on a fixed port of
+/// The real control-plane program (<see cref="ControlPlaneProcess"/>) configured for the lab: SQLite in its own
+/// directory, the documentation ranges public, an admin and a gateway token, gRPC on a fixed port of
 /// <paramref name="address"/> so that it can be killed and started again where the gateway expects it.
 /// </summary>
-public sealed partial class ControlPlane : IAsyncDisposable
+public sealed class LabControlPlane : IAsyncDisposable
 {
+    /// <summary>The admin token's secret.</summary>
     public const string AdminToken = "admin-secret-0123456789";
+
+    /// <summary>The gateway token's secret; it may claim the gateway ids of the lab's gateway namespaces (<c>og-gg-*</c>).</summary>
     public const string GatewayToken = "gateway-secret-0123456789";
 
     private readonly string _dir;
     private readonly IPAddress _address;
-    private Process? _process;
+    private ControlPlaneProcess? _process;
     private GrpcChannel? _channel;
 
-    private ControlPlane(IPAddress address, string extraYaml)
+    private LabControlPlane(IPAddress address, string extraYaml)
     {
         _address = address;
         _dir = Directory.CreateTempSubdirectory("og-gw-cp-").FullName;
-        using var probe = new TcpListener(address, 0);
-        probe.Start();
-        GrpcPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        File.WriteAllText(Path.Combine(_dir, "config.yaml"), $"""
+        GrpcPort = FreePort.Tcp(address);
+        File.WriteAllText(ConfigFile, $"""
             data_dir: {_dir}/data
             http_address: 127.0.0.1:0
             grpc_address: {address}:{GrpcPort}
@@ -43,78 +41,57 @@ public sealed partial class ControlPlane : IAsyncDisposable
             """);
     }
 
+    /// <summary>The gRPC port, the same across restarts.</summary>
     public int GrpcPort { get; }
 
+    /// <summary>Where gateways and clients reach gRPC.</summary>
     public Uri GrpcUri => new($"http://{_address}:{GrpcPort}");
 
-    public static async Task<ControlPlane> StartAsync(IPAddress address, string extraYaml = "")
+    /// <summary>The process now running; null while it is killed.</summary>
+    public ControlPlaneProcess? Process => _process;
+
+    /// <summary>The entry API, as the admin.</summary>
+    public EntryService.EntryServiceClient Entries => new(Channel());
+
+    /// <summary>The desired-state API, as the admin.</summary>
+    public DesiredStateService.DesiredStateServiceClient DesiredState => new(Channel());
+
+    /// <summary>The traffic API, as the admin.</summary>
+    public TrafficService.TrafficServiceClient Traffic => new(Channel());
+
+    /// <summary>The gateway registry, as the admin.</summary>
+    public GatewayService.GatewayServiceClient Gateways => new(Channel());
+
+    private string ConfigFile => Path.Combine(_dir, "config.yaml");
+
+    /// <summary>Starts a control plane with gRPC on a free port of <paramref name="address"/> and <paramref name="extraYaml"/> added to its configuration.</summary>
+    public static async Task<LabControlPlane> StartAsync(IPAddress address, string extraYaml = "")
     {
-        var cp = new ControlPlane(address, extraYaml);
-        await cp.StartAgainAsync();
-        return cp;
+        var cp = new LabControlPlane(address, extraYaml);
+        try
+        {
+            await cp.StartAgainAsync();
+            return cp;
+        }
+        catch
+        {
+            await cp.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>(Re)starts the process on the same port and data.</summary>
-    public async Task StartAgainAsync()
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Shell.ArtifactPath("ControlPlaneDll"));
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(Path.Combine(_dir, "config.yaml"));
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OUTPUTGUARD_", StringComparison.Ordinal)).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new List<string>();
-        var p = Process.Start(info)!;
-        DataReceivedEventHandler onLine = (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.Add(e.Data);
-            }
-
-            if (ReadyLine().IsMatch(e.Data))
-            {
-                ready.TrySetResult();
-            }
-        };
-        p.OutputDataReceived += onLine;
-        p.ErrorDataReceived += onLine;
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _process = p;
-        _ = p.WaitForExitAsync().ContinueWith(_ => ready.TrySetException(new InvalidOperationException("control plane exited: " + string.Join('\n', output))), TaskScheduler.Default);
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
+    public async Task StartAgainAsync() => _process = await ControlPlaneProcess.StartAsync("--config", ConfigFile);
 
     /// <summary>SIGKILL.</summary>
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false } p)
+        if (_process is not null)
         {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
+            await _process.DisposeAsync();
+            _process = null;
         }
-
-        _process?.Dispose();
-        _process = null;
     }
-
-    public EntryService.EntryServiceClient Entries => new(Channel());
-
-    public DesiredStateService.DesiredStateServiceClient DesiredState => new(Channel());
-
-    public TrafficService.TrafficServiceClient Traffic => new(Channel());
-
-    public GatewayService.GatewayServiceClient Gateways => new(Channel());
 
     /// <summary>The store id, as a gateway learns it: from the snapshot a new gateway (<paramref name="probeId"/>, in the gateway token's scope) is sent.</summary>
     public async Task<string> StoreIdAsync(string probeId = "og-gg-store-id-probe")
@@ -135,6 +112,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
         throw new InvalidOperationException("the stream ended without a snapshot");
     }
 
+    /// <summary>CreateEntry of <paramref name="value"/> with <paramref name="ports"/>.</summary>
     public async Task<Entry> AllowAsync(string value, params string[] ports)
     {
         var entry = new Entry { Value = value };
@@ -142,6 +120,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
         return await Entries.CreateEntryAsync(new CreateEntryRequest { Entry = entry });
     }
 
+    /// <summary>ResolveEntry: resolve a domain entry now.</summary>
     public async Task<ResolveEntryResponse> ResolveAsync(Entry entry) =>
         await Entries.ResolveEntryAsync(new ResolveEntryRequest { Name = entry.Name });
 
@@ -153,10 +132,13 @@ public sealed partial class ControlPlane : IAsyncDisposable
         return await Entries.UpdateEntryAsync(new UpdateEntryRequest { Entry = change, UpdateMask = Google.Protobuf.WellKnownTypes.FieldMask.FromString("ports") });
     }
 
+    /// <summary>DeleteEntry.</summary>
     public async Task DeleteAsync(Entry entry) => await Entries.DeleteEntryAsync(new DeleteEntryRequest { Name = entry.Name });
 
+    /// <summary>The desired state's revision.</summary>
     public async Task<long> RevisionAsync() => (await DesiredState.GetDesiredStateAsync(new GetDesiredStateRequest())).Revision;
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _channel?.Dispose();
@@ -179,7 +161,4 @@ public sealed partial class ControlPlane : IAsyncDisposable
         })),
         UnsafeUseInsecureChannelCallCredentials = true,
     });
-
-    [GeneratedRegex(@"ready; http (\S+) grpc (\S+)")]
-    private static partial Regex ReadyLine();
 }

@@ -1,24 +1,24 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 
-namespace OutputGuard.ControlPlane.Tests.Infrastructure;
+namespace OutputGuard.Testing;
 
 /// <summary>
-/// A real dnsmasq on its own loopback address (127.0.0.x) and a free port, answering for one private
-/// domain (<see cref="Domain"/>) from a hosts file that the test rewrites (<see cref="SetRecordsAsync"/>,
-/// which reloads it with SIGHUP). Names of the domain that are not in the file get NXDOMAIN; others are
-/// REFUSED. CNAMEs are fixed at start (dnsmasq reads <c>--cname</c> only then, and their targets must be
-/// in the hosts file). Records have TTL 1 s. Ended by its own process id on dispose.
+/// A real dnsmasq on its own loopback address (127.x.y.z) and a free port, answering for one domain
+/// (<see cref="Domain"/>, a private one of its own unless the test names one) from a hosts file that the test
+/// rewrites (<see cref="SetRecordsAsync"/>, which reloads it with SIGHUP). Names of the domain that are not in the
+/// file get NXDOMAIN; others are REFUSED. CNAMEs are fixed at start (dnsmasq reads <c>--cname</c> only then, and
+/// their targets must be in the hosts file). Records have TTL 1 s. Ended by its own process id on dispose. The one
+/// dnsmasq of the control plane's and the gateway's tests and of the resolver benchmark.
 /// </summary>
 public sealed class Dnsmasq : IAsyncDisposable
 {
     private const string Binary = "/usr/sbin/dnsmasq";
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly string _directory;
 
-    private Dnsmasq(Process process, string directory, IPEndPoint endpoint, string domain)
+    private Dnsmasq(ChildProcess process, string directory, IPEndPoint endpoint, string domain)
     {
         _process = process;
         _directory = directory;
@@ -47,17 +47,22 @@ public sealed class Dnsmasq : IAsyncDisposable
     /// <summary>
     /// Starts dnsmasq with <paramref name="records"/> (label, address) and CNAMEs (alias label, target label). With
     /// <paramref name="authoritative"/> false it is not told that the domain is its own (no <c>--local</c>): then, as
-    /// dnsmasq does with no upstream, it answers A from the hosts file but refuses AAAA (REFUSED).
+    /// dnsmasq does with no upstream, it answers A from the hosts file but refuses AAAA (REFUSED). The domain is
+    /// <paramref name="domain"/>, or a fresh <c>og&lt;random&gt;.test</c>; <paramref name="extraArgs"/> go to dnsmasq as given.
     /// </summary>
     public static async Task<Dnsmasq> StartAsync(
-        IEnumerable<(string Label, string Address)> records, IEnumerable<(string Alias, string Target)>? cnames = null, bool authoritative = true)
+        IEnumerable<(string Label, string Address)> records,
+        IEnumerable<(string Alias, string Target)>? cnames = null,
+        bool authoritative = true,
+        string? domain = null,
+        IEnumerable<string>? extraArgs = null)
     {
         if (!File.Exists(Binary))
         {
             throw new InvalidOperationException($"{Binary} is missing: install dnsmasq (apt-get install -y dnsmasq), as .ci/run does");
         }
 
-        var domain = "og" + Guid.NewGuid().ToString("N")[..8] + ".test";
+        domain ??= "og" + Guid.NewGuid().ToString("N")[..8] + ".test";
         var directory = Directory.CreateTempSubdirectory("og-dnsmasq-").FullName;
         var recordList = records.ToList();
         var cnameList = (cnames ?? []).ToList();
@@ -65,31 +70,16 @@ public sealed class Dnsmasq : IAsyncDisposable
         {
             var endpoint = FreeEndpoint();
             await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), HostsText(recordList, domain));
-            var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in new[]
-            {
+            List<string> args =
+            [
                 "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={directory}/hosts",
                 $"--listen-address={endpoint.Address}", $"--port={endpoint.Port}", "--bind-interfaces", "--local-ttl=1",
                 $"--pid-file={directory}/pid", "--user=root", "--log-facility=-",
-            })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            if (authoritative)
-            {
-                info.ArgumentList.Add($"--local=/{domain}/");
-            }
-
-            foreach (var (alias, target) in cnameList)
-            {
-                info.ArgumentList.Add($"--cname={alias}.{domain},{target}.{domain}");
-            }
-
-            var process = Process.Start(info) ?? throw new InvalidOperationException("dnsmasq did not start");
-            process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
-            var server = new Dnsmasq(process, directory, endpoint, domain);
+                .. authoritative ? [$"--local=/{domain}/"] : Array.Empty<string>(),
+                .. cnameList.Select(c => $"--cname={c.Alias}.{domain},{c.Target}.{domain}"),
+                .. extraArgs ?? [],
+            ];
+            var server = new Dnsmasq(ChildProcess.Start(new CommandLine(Binary, args)), directory, endpoint, domain);
             try
             {
                 await server.WaitReadyAsync();
@@ -97,7 +87,7 @@ public sealed class Dnsmasq : IAsyncDisposable
             }
             catch (Exception) when (attempt < 3)
             {
-                await server.StopProcessAsync();
+                await server._process.DisposeAsync();
             }
             catch
             {
@@ -115,11 +105,10 @@ public sealed class Dnsmasq : IAsyncDisposable
         await File.WriteAllTextAsync(temp, HostsText(records.ToList(), Domain));
         File.Move(temp, file, overwrite: true);
         LastReloadUtc = DateTime.UtcNow;
-        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-        if (kill.ExitCode != 0)
+        var (code, _, stderr) = await Tool.RunAsync(new CommandLine("kill", "-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (code != 0)
         {
-            throw new InvalidOperationException($"kill -HUP {_process.Id} failed with {kill.ExitCode}");
+            throw new InvalidOperationException($"kill -HUP {_process.Id} failed with {code}: {stderr}");
         }
     }
 
@@ -137,29 +126,12 @@ public sealed class Dnsmasq : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopProcessAsync();
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
-        {
-        }
-    }
-
-    private async Task StopProcessAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
         {
         }
     }

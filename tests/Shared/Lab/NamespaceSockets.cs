@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using OutputGuard.Netlink.Sockets;
 
-namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
+namespace OutputGuard.Testing;
 
 /// <summary>Creates sockets inside a named network namespace (the netlink library enters it on a dedicated thread).</summary>
 public static class NamespaceSockets

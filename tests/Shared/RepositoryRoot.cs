@@ -1,16 +1,22 @@
 using System.Runtime.CompilerServices;
 
-namespace OutputGuard.ControlPlane.Tests.Infrastructure;
+namespace OutputGuard.Testing;
 
-/// <summary>The folder that holds OutputGuard.sln, found from the test assembly, the working directory, or this source file.</summary>
+/// <summary>The folder that holds OutputGuard.sln.</summary>
 public static class RepositoryRoot
 {
     /// <summary>
-    /// Walks up from the test assembly, the working directory, or (when the build output lives outside the
-    /// repository, e.g. OG_ARTIFACTS=/tmp/...) this source file, to the folder holding OutputGuard.sln.
+    /// The folder the build recorded (assembly metadata <c>RepositoryRoot</c>), else the first folder holding
+    /// OutputGuard.sln above the assembly, the working directory, or (when the build output lives outside the
+    /// repository, e.g. OG_ARTIFACTS=/tmp/...) this source file.
     /// </summary>
     public static string Find([CallerFilePath] string sourceFile = "")
     {
+        if (Artifacts.Metadata("RepositoryRoot") is { } recorded && File.Exists(Path.Combine(recorded, "OutputGuard.sln")))
+        {
+            return Path.TrimEndingDirectorySeparator(recorded);
+        }
+
         string?[] starts = [AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile)];
         foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s) && Directory.Exists(s)))
         {
