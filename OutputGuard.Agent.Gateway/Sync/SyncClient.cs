@@ -161,6 +161,7 @@ public sealed class SyncClient : BackgroundService
                 AppliedRevision = applied,
                 ElementCount = _enforcer.ElementCount,
                 StoreId = storeId,
+                Observe = _options.Observe,
             },
         }, ct);
         await AcceptedAsync(call, observer, uri.ToString(), ct);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OutputGuard.ControlPlane.Admin;
 using OutputGuard.ControlPlane.Api;
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Auth;
@@ -142,6 +143,7 @@ public static class ControlPlaneHost
         services.AddGrpcReflection();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddGrpcHealthChecks();
+        builder.AddAdminPage();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -149,6 +151,7 @@ public static class ControlPlaneHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<JsonRequestCheck>();
+        app.MapAdminPage();
         app.MapGrpcService<EntryApi>();
         app.MapGrpcService<DesiredStateApi>();
         app.MapGrpcService<GatewayApi>();
