@@ -79,6 +79,7 @@ public sealed class SyncClient : BackgroundService
                 AppliedRevision = applied,
                 ElementCount = _state.ElementCount,
                 StoreId = storeId,
+                Observe = _options.Observe,
             },
         }, ct);
         await AcceptedAsync(call, observer, uri.ToString(), ct);

@@ -155,6 +155,7 @@ public static class ProtoMapping
         Gone = view.Gone,
         PruneTime = Timestamp.FromDateTimeOffset(view.PruneAt),
         StoreId = view.Record.StoreId,
+        Observe = view.Record.Observe,
     };
 
     /// <summary>An audit event as the API shows it.</summary>

@@ -11,6 +11,7 @@ namespace OutputGuard.ControlPlane.Gateways;
 /// <param name="TokenName">The token name it authenticated with.</param>
 /// <param name="Replica">The replica that holds (or last held) its stream.</param>
 /// <param name="StoreId">The store its applied state comes from: the id in its Hello, this store's once it acknowledged.</param>
+/// <param name="Observe">Whether it runs in observe mode (counts what it would drop, drops nothing), as its Hello said.</param>
 public sealed record GatewayRecord(
     string Id,
     string Hostname,
@@ -21,4 +22,5 @@ public sealed record GatewayRecord(
     long ElementCount,
     string TokenName,
     string Replica,
-    string StoreId = "");
+    string StoreId = "",
+    bool Observe = false);

@@ -88,7 +88,7 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
             var session = new GatewaySession(id, token.Name, options.Value.StreamQueueCapacity, lifetime) { AckedRevision = applied };
             session.Offer(applied);
             session.Row = new GatewayRecord(
-                id, hello.Hostname, hello.Version, applied, time.GetUtcNow(), true, hello.ElementCount, token.Name, ReplicaName, hello.StoreId);
+                id, hello.Hostname, hello.Version, applied, time.GetUtcNow(), true, hello.ElementCount, token.Name, ReplicaName, hello.StoreId, hello.Observe);
             await store.UpsertGatewayAsync(session.Row, cancellationToken);
             _sessions[id] = session;
             if (previous is not null)

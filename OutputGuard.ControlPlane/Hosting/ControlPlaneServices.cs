@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OutputGuard.ControlPlane.Admin;
 using OutputGuard.ControlPlane.Api;
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Auth;
@@ -118,6 +119,7 @@ public static class ControlPlaneServices
         services.AddGrpcReflection();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddGrpcHealthChecks();
+        builder.AddAdminPage();
         return builder;
     }
 
@@ -130,6 +132,7 @@ public static class ControlPlaneServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<JsonRequestCheck>();
+        app.MapAdminPage();
         app.MapGrpcService<EntryApi>();
         app.MapGrpcService<DesiredStateApi>();
         app.MapGrpcService<GatewayApi>();

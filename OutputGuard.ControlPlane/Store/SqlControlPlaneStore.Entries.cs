@@ -202,33 +202,7 @@ public abstract partial class SqlControlPlaneStore
         var sql = new StringBuilder($"SELECT {EntryColumns} FROM entries WHERE id > @AfterId");
         var parameters = new DynamicParameters();
         parameters.Add("AfterId", afterId);
-        if (filter.Kind is { } kind)
-        {
-            sql.Append(" AND kind = @Kind");
-            parameters.Add("Kind", (int)kind);
-        }
-
-        if (filter.Undeletable is { } undeletable)
-        {
-            sql.Append(" AND undeletable = @Undeletable");
-            parameters.Add("Undeletable", undeletable);
-        }
-
-        if (!string.IsNullOrEmpty(filter.ValueContains))
-        {
-            sql.Append(" AND LOWER(value) LIKE @ValueLike ESCAPE '!'");
-            parameters.Add("ValueLike", ContainsPattern(filter.ValueContains));
-        }
-
-        var words = (filter.Text ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-        for (var i = 0; i < words.Count; i++)
-        {
-            // Only the parameter's name is composed; every value is a parameter.
-            var name = string.Create(CultureInfo.InvariantCulture, $"Word{i}");
-            sql.Append(CultureInfo.InvariantCulture, $" AND (LOWER(value) LIKE @{name} ESCAPE '!' OR LOWER(note) LIKE @{name} ESCAPE '!')");
-            parameters.Add(name, ContainsPattern(words[i].Trim()));
-        }
-
+        AppendEntryFilter(sql, parameters, filter);
         sql.Append(" ORDER BY id LIMIT @Limit");
         parameters.Add("Limit", limit);
         await using var connection = await OpenAsync(cancellationToken);
@@ -300,4 +274,40 @@ public abstract partial class SqlControlPlaneStore
     {
         SuppressedBy = string.IsNullOrEmpty(row.SuppressedBy) ? null : row.SuppressedBy,
     };
+
+    /// <summary>Appends the conditions of <paramref name="filter"/> (" AND …") to a WHERE clause, every value a parameter.</summary>
+    private static void AppendEntryFilter(StringBuilder sql, DynamicParameters parameters, EntryFilter filter)
+    {
+        if (filter.Kind is { } kind)
+        {
+            sql.Append(" AND kind = @Kind");
+            parameters.Add("Kind", (int)kind);
+        }
+
+        if (filter.Undeletable is { } undeletable)
+        {
+            sql.Append(" AND undeletable = @Undeletable");
+            parameters.Add("Undeletable", undeletable);
+        }
+
+        if (filter.HasPorts is { } hasPorts)
+        {
+            sql.Append(hasPorts ? " AND ports <> ''" : " AND ports = ''");
+        }
+
+        if (!string.IsNullOrEmpty(filter.ValueContains))
+        {
+            sql.Append(" AND LOWER(value) LIKE @ValueLike ESCAPE '!'");
+            parameters.Add("ValueLike", ContainsPattern(filter.ValueContains));
+        }
+
+        var words = (filter.Text ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        for (var i = 0; i < words.Count; i++)
+        {
+            // Only the parameter's name is composed; every value is a parameter.
+            var name = string.Create(CultureInfo.InvariantCulture, $"Word{i}");
+            sql.Append(CultureInfo.InvariantCulture, $" AND (LOWER(value) LIKE @{name} ESCAPE '!' OR LOWER(note) LIKE @{name} ESCAPE '!')");
+            parameters.Add(name, ContainsPattern(words[i].Trim()));
+        }
+    }
 }

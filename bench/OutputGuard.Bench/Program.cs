@@ -4,9 +4,20 @@
 //   dotnet run -- [control-plane|resolver] [ADDS [REVISIONS]] [--domains N]   (default: all four tables)
 //   dotnet run -- streams [--destinations N] [--streams 0,100,1000]           (RSS of non-reading sync streams)
 //   dotnet run -- floods [--gateways N] [--seconds S]                          (CreateEntry latency under report floods)
+//   dotnet run -- admin-page [--entries 10000,100000] [--sessions 20]          (admin page in chromium: table time, memory per session)
 using System.Globalization;
 using MySqlConnector;
 using OutputGuard.Bench;
+
+if (args.FirstOrDefault() is "admin-page")
+{
+    var entriesAt = Array.IndexOf(args, "--entries");
+    var sessionsAt = Array.IndexOf(args, "--sessions");
+    await AdminPageBench.RunAsync(
+        entriesAt >= 0 ? args[entriesAt + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() : [10_000, 100_000],
+        sessionsAt >= 0 ? int.Parse(args[sessionsAt + 1], CultureInfo.InvariantCulture) : 20);
+    return;
+}
 
 if (args.FirstOrDefault() is "streams" or "floods")
 {
