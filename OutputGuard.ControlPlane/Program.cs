@@ -3,6 +3,11 @@ using OutputGuard.Configuration.Startup;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Hosting;
 
+if (args is [OutputGuard.ControlPlane.Legacy.Import.LegacyImportCommand.Name, .. var importArgs])
+{
+    return await OutputGuard.ControlPlane.Legacy.Import.LegacyImportCommand.RunAsync(importArgs, ProcessEnvironment.Variables(), Console.Out, Console.Error);
+}
+
 // Start-up is all-or-nothing: the configuration (exit 2), then the checks (ports free, store reachable: exit 1),
 // and only then the store's migrations, the listeners and the resolver.
 var report = new StartupReport(ControlPlaneConfiguration.Program.Name, Console.Error);

@@ -155,6 +155,7 @@ public static class ProtoMapping
         Gone = view.Gone,
         PruneTime = Timestamp.FromDateTimeOffset(view.PruneAt),
         StoreId = view.Record.StoreId,
+        Kind = view.Record.Kind == GatewayRecord.LegacyKind ? V1.GatewayKind.Legacy : V1.GatewayKind.Unspecified,
     };
 
     /// <summary>An audit event as the API shows it.</summary>

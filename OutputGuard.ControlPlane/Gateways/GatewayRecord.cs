@@ -11,6 +11,7 @@ namespace OutputGuard.ControlPlane.Gateways;
 /// <param name="TokenName">The token name it authenticated with.</param>
 /// <param name="Replica">The replica that holds (or last held) its stream.</param>
 /// <param name="StoreId">The store its applied state comes from: the id in its Hello, this store's once it acknowledged.</param>
+/// <param name="Kind">"" for an OutputGuard gateway (gRPC sync), "legacy" for a gateway of the replaced system (WebSocket).</param>
 public sealed record GatewayRecord(
     string Id,
     string Hostname,
@@ -21,4 +22,9 @@ public sealed record GatewayRecord(
     long ElementCount,
     string TokenName,
     string Replica,
-    string StoreId = "");
+    string StoreId = "",
+    string Kind = "")
+{
+    /// <summary>The <see cref="Kind"/> of a gateway of the replaced system on the legacy WebSocket.</summary>
+    public const string LegacyKind = "legacy";
+}

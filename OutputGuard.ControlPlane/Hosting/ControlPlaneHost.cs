@@ -9,6 +9,7 @@ using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Legacy;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
@@ -102,6 +103,7 @@ public static class ControlPlaneHost
         services.AddSingleton<TrafficWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<TrafficWriter>());
         services.AddSingleton<AllowList>();
+        services.AddLegacyMigration(options);
         services.AddSingleton(new DnsLookup(
             NameServerAddress.ParseAll(options.ResolverNameServers),
             TimeSpan.FromMilliseconds(options.ResolverTimeoutMs),
@@ -155,6 +157,7 @@ public static class ControlPlaneHost
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<TrafficApi>();
         app.MapGrpcService<GatewaySyncApi>();
+        app.MapLegacyApi(options);
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

@@ -86,6 +86,8 @@ internal sealed class GatewayRow
     public string Replica { get; set; } = string.Empty;
 
     public string StoreId { get; set; } = string.Empty;
+
+    public string Kind { get; set; } = string.Empty;
 }
 
 /// <summary>A <c>stored_tokens</c> row.</summary>

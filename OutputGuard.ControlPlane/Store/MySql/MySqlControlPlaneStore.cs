@@ -53,11 +53,11 @@ public sealed class MySqlControlPlaneStore : SqlControlPlaneStore
 
     /// <inheritdoc />
     protected override string UpsertGatewaySql =>
-        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id) " +
-        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId) " +
+        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id, kind) " +
+        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId, @Kind) " +
         "ON DUPLICATE KEY UPDATE hostname = VALUES(hostname), version = VALUES(version), " +
         "applied_revision = VALUES(applied_revision), last_seen = VALUES(last_seen), connected = VALUES(connected), " +
-        "element_count = VALUES(element_count), token_name = VALUES(token_name), replica = VALUES(replica), store_id = VALUES(store_id)";
+        "element_count = VALUES(element_count), token_name = VALUES(token_name), replica = VALUES(replica), store_id = VALUES(store_id), kind = VALUES(kind)";
 
     /// <inheritdoc />
     protected override string InsertFirstTokenSql =>
