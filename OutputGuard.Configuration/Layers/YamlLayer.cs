@@ -7,7 +7,8 @@ namespace OutputGuard.Configuration.Layers;
 
 /// <summary>
 /// Reads the YAML file (<c>--config</c>) against the schema: every key must be a setting (items of a list of
-/// objects too), a list must be a YAML sequence and a single value a scalar. Each value keeps its line, so that a
+/// objects too), a list must be a YAML sequence and a single value a scalar. A mapping <c>group: { name: value }</c>
+/// whose key is no setting but prefixes some (<c>group_name</c>) is read as those settings. Each value keeps its line, so that a
 /// message names <c>file PATH:LINE</c>.
 /// </summary>
 public static class YamlLayer
@@ -66,6 +67,12 @@ public static class YamlLayer
         foreach (var (keyNode, valueNode) in root.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            if (schema.Find(key) is null && valueNode is YamlMappingNode section && IsSection(schema, key))
+            {
+                ReadSection(path, key, section, schema, result, problems);
+                continue;
+            }
+
             if (schema.Find(key) is not { } setting)
             {
                 problems.Add(Unknown(key, Origin(path, keyNode), schema));
@@ -160,6 +167,33 @@ public static class YamlLayer
                 }
 
                 return LayerValue.Scalar(scalar, origin);
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> is a section: the settings <c>KEY_*</c> written as the mapping <c>KEY: { … }</c>.</summary>
+    private static bool IsSection(SettingsSchema schema, string key) =>
+        key.Length > 0 && schema.Settings.Any(s => s.Key.StartsWith(key + "_", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Reads <c>KEY: { name: value }</c> as the setting <c>KEY_name</c> of each child.</summary>
+    private static void ReadSection(
+        string path, string key, YamlMappingNode section, SettingsSchema schema, Dictionary<string, LayerValue> result, List<ConfigurationProblem> problems)
+    {
+        foreach (var (childKey, childValue) in section.Children)
+        {
+            var name = (childKey as YamlScalarNode)?.Value ?? string.Empty;
+            if (schema.Find($"{key}_{name}") is not { Kind: not SettingKind.ObjectList } setting)
+            {
+                var members = schema.Settings.Where(s => s.Key.StartsWith(key + "_", StringComparison.OrdinalIgnoreCase)).Select(s => s.Key[(key.Length + 1)..]).ToList();
+                var nearest = Spelling.Nearest(name, members);
+                var hint = nearest is not null ? $"did you mean '{nearest}'?" : $"the keys of {key} are {string.Join(", ", members)}";
+                problems.Add(new ConfigurationProblem($"{key}.{name}", Origin(path, childKey), $"unknown key; {hint} (remove it or fix its name)"));
+                continue;
+            }
+
+            if (Read(path, setting.Key, setting.Kind, null, childValue, problems) is { } value)
+            {
+                result[setting.Key] = value;
+            }
         }
     }
 

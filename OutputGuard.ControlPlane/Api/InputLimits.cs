@@ -37,6 +37,9 @@ public static class InputLimits
     /// <summary>A store id in a Hello (the ids a store makes are 32 hex characters).</summary>
     public const int MaxStoreId = 64;
 
+    /// <summary>The most entries one BatchCreateEntries call may hold.</summary>
+    public const int MaxBatchEntries = 1000;
+
     /// <summary>How much of a client's input an error message quotes.</summary>
     public const int QuotedPrefix = 64;
 

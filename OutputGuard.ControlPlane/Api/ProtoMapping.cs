@@ -156,6 +156,7 @@ public static class ProtoMapping
         PruneTime = Timestamp.FromDateTimeOffset(view.PruneAt),
         StoreId = view.Record.StoreId,
         Observe = view.Record.Observe,
+        Kind = view.Record.Kind == GatewayRecord.LegacyKind ? V1.GatewayKind.Legacy : V1.GatewayKind.Unspecified,
     };
 
     /// <summary>An audit event as the API shows it.</summary>

@@ -31,6 +31,7 @@ public static class ControlPlaneConfiguration
               outputguard-control-plane --config /etc/outputguard/control-plane.yaml
               OUTPUTGUARD_DB_PASSWORD=… outputguard-control-plane -server-conf-path /etc/outputguard/control-plane.yaml
               outputguard-control-plane --data-dir ./outputguard-data --http-address 127.0.0.1:8080
+              outputguard-control-plane import-legacy --from "user:pass@tcp(old-db:3306)/proxy" --dry-run --config FILE   (import-legacy --help)
             Tokens (file only): sha256 is the lower-case hex SHA-256 of the secret (printf %s "$SECRET" | sha256sum);
             a plain secret must be at least 16 characters.
             """,
@@ -120,6 +121,7 @@ public static class ControlPlaneConfiguration
         Positive(o.TrafficLinkCapacityBitsPerSecond, "traffic_link_capacity_bps");
         ValidateResolver(o);
         ValidateTokens(o.Tokens);
+        Legacy.LegacyApiSettings.Validate(o);
     }
 
     /// <summary>The lower-case hex SHA-256 of a secret.</summary>

@@ -194,6 +194,31 @@ public sealed class ControlPlaneOptions
     [Setting("the most a gateway link carries, bits per second: a report that grew faster than twice this is refused", ValueName = "N")]
     public long TrafficLinkCapacityBitsPerSecond { get; set; } = 100_000_000_000;
 
+    /// <summary>The legacy HTTP API and gateway WebSocket of the replaced system (YAML <c>legacy_api: { enabled }</c>).</summary>
+    [ConfigurationKeyName("legacy_api_enabled")]
+    [Setting("serve the replaced system's HTTP API (/api, /show-all, /ping) and gateway WebSocket (/ws); YAML legacy_api: { enabled }")]
+    public bool LegacyApiEnabled { get; set; }
+
+    /// <summary>Sources that may call the legacy endpoints without a token (YAML <c>legacy_api: { allow_from }</c>).</summary>
+    [ConfigurationKeyName("legacy_api_allow_from")]
+    [Setting("source range that may call the legacy endpoints without a token; YAML legacy_api: { allow_from }", Flag = "--legacy-api-allow-from", ValueName = "CIDR")]
+    public List<string> LegacyApiAllowFrom { get; set; } = [];
+
+    /// <summary>The role of a tokenless legacy call (YAML <c>legacy_api: { role }</c>).</summary>
+    [ConfigurationKeyName("legacy_api_role")]
+    [Setting("role of a tokenless legacy call: viewer, editor or admin (nonDeletable=true needs admin); YAML legacy_api: { role }", ValueName = "ROLE")]
+    public string LegacyApiRole { get; set; } = Roles.Editor;
+
+    /// <summary>The most legacy gateway WebSockets open at once from one source address.</summary>
+    [ConfigurationKeyName("legacy_api_max_sockets_per_source")]
+    [Setting("legacy gateway WebSockets open at once from one source address; YAML legacy_api: { max_sockets_per_source }", ValueName = "N")]
+    public int LegacyApiMaxSocketsPerSource { get; set; } = 4;
+
+    /// <summary>Revisions queued per legacy gateway WebSocket; a socket that falls behind is brought up to date by a diff.</summary>
+    [ConfigurationKeyName("legacy_api_send_queue")]
+    [Setting("revisions queued per legacy gateway WebSocket; one that falls behind gets the difference; YAML legacy_api: { send_queue }", ValueName = "N")]
+    public int LegacyApiSendQueue { get; set; } = 256;
+
     /// <summary>Whether a MySQL database is configured.</summary>
     public bool UsesMySql => !string.IsNullOrWhiteSpace(DbServer);
 }

@@ -8,7 +8,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>outputguard.v1.EntryService: a thin adapter over <see cref="AllowList"/>, the resolver and the store.</summary>
-public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, DomainResolver resolver) : EntryService.EntryServiceBase
+public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, DomainResolver resolver, Batch.BatchCreation batch) : EntryService.EntryServiceBase
 {
     private const int DefaultPage = 100;
     private const int MaxPage = 1000;
@@ -28,6 +28,11 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, Doma
             user.Identity!.Name!, user.IsInRole(Roles.Admin), context.CancellationToken);
         return await WithResolutionAsync(result.Entry!, context.CancellationToken);
     }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Roles.CanWrite)]
+    public override Task<BatchCreateEntriesResponse> BatchCreateEntries(BatchCreateEntriesRequest request, ServerCallContext context) =>
+        Batch.BatchEntries.CreateAsync(batch, request, context);
 
     /// <inheritdoc />
     [Authorize(Policy = Roles.CanRead)]

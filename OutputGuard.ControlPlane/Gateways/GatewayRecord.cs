@@ -12,6 +12,7 @@ namespace OutputGuard.ControlPlane.Gateways;
 /// <param name="Replica">The replica that holds (or last held) its stream.</param>
 /// <param name="StoreId">The store its applied state comes from: the id in its Hello, this store's once it acknowledged.</param>
 /// <param name="Observe">Whether it runs in observe mode (counts what it would drop, drops nothing), as its Hello said.</param>
+/// <param name="Kind">"" for an OutputGuard gateway (gRPC sync), "legacy" for a gateway of the replaced system (WebSocket).</param>
 public sealed record GatewayRecord(
     string Id,
     string Hostname,
@@ -23,4 +24,9 @@ public sealed record GatewayRecord(
     string TokenName,
     string Replica,
     string StoreId = "",
-    bool Observe = false);
+    bool Observe = false,
+    string Kind = "")
+{
+    /// <summary>The <see cref="Kind"/> of a gateway of the replaced system on the legacy WebSocket.</summary>
+    public const string LegacyKind = "legacy";
+}

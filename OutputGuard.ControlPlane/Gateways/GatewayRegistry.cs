@@ -104,6 +104,32 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
         }
     }
 
+    /// <summary>
+    /// Registers a legacy WebSocket gateway (kind legacy, <c>legacy_api</c>): writes its row and only then ends an
+    /// older socket of the same id, as <see cref="ConnectAsync"/> does for a stream. Its caps are the legacy API's.
+    /// </summary>
+    public async Task<GatewaySession> ConnectLegacyAsync(
+        string gatewayId, string hostname, string actor, long revision, int capacity, CancellationTokenSource lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lifetime);
+        await _connecting.WaitAsync(cancellationToken);
+        try
+        {
+            _sessions.TryGetValue(gatewayId, out var previous);
+            var session = new GatewaySession(gatewayId, actor, capacity, lifetime) { AckedRevision = revision };
+            session.Offer(revision);
+            session.Row = new GatewayRecord(gatewayId, hostname, "legacy", revision, time.GetUtcNow(), true, 0, actor, ReplicaName, Kind: GatewayRecord.LegacyKind);
+            await store.UpsertGatewayAsync(session.Row, cancellationToken);
+            _sessions[gatewayId] = session;
+            previous?.Fail(new RpcException(new Status(StatusCode.Aborted, "the legacy gateway opened a new socket with the same hostname")));
+            return session;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
     /// <summary>Records an acknowledged revision.</summary>
     public async Task AcknowledgeAsync(GatewaySession session, long revision, long elementCount, CancellationToken cancellationToken)
     {

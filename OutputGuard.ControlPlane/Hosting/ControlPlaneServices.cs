@@ -9,6 +9,7 @@ using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Legacy;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
@@ -79,6 +80,7 @@ public static class ControlPlaneServices
         services.AddSingleton<TrafficWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<TrafficWriter>());
         services.AddSingleton<AllowList>();
+        services.AddLegacyMigration(options);
         services.AddSingleton(new DnsLookup(
             NameServerAddress.ParseAll(options.ResolverNameServers),
             TimeSpan.FromMilliseconds(options.ResolverTimeoutMs),
@@ -139,6 +141,7 @@ public static class ControlPlaneServices
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<TrafficApi>();
         app.MapGrpcService<GatewaySyncApi>();
+        app.MapLegacyApi(resources.Options);
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

@@ -48,6 +48,13 @@ public interface IControlPlaneStore
     Task<EntryWriteResult> CreateEntryAsync(NewEntry entry, string actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Creates several entries in one transaction and at most one revision, each as <see cref="CreateEntryAsync"/> would
+    /// (an item equal to a stored entry, or to an earlier item, is AlreadyIdentical; another definition of a stored
+    /// value or an earlier item's is Conflict). With <paramref name="allOrNothing"/>, a conflict writes nothing.
+    /// </summary>
+    Task<BatchWriteResult> CreateEntriesAsync(IReadOnlyList<NewEntry> entries, string actor, bool allOrNothing, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Changes an entry's ports and/or note in one transaction: the destinations of the old port rules that the new
     /// ones do not keep leave the desired state and the new ones join it, in one revision with its change-log rows,
     /// and one audit row ("entry.update") holds the entry before and after. AlreadyIdentical (nothing written) when
@@ -57,6 +64,9 @@ public interface IControlPlaneStore
 
     /// <summary>Deletes an entry unless it is undeletable; destinations no other entry contributes leave the desired state.</summary>
     Task<EntryWriteResult> DeleteEntryAsync(long id, string actor, CancellationToken cancellationToken);
+
+    /// <summary>The entry whose normalised value is <paramref name="value"/>, or null.</summary>
+    Task<Entry?> FindEntryByValueAsync(string value, CancellationToken cancellationToken);
 
     /// <summary>One entry, or null.</summary>
     Task<Entry?> GetEntryAsync(long id, CancellationToken cancellationToken);

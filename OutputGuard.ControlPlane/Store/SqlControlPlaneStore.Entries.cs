@@ -22,7 +22,6 @@ public abstract partial class SqlControlPlaneStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrEmpty(actor);
-        var keys = entry.Destinations().Select(d => d.ToString()).ToList();
         return WriteAsync(
             async w =>
             {
@@ -36,31 +35,8 @@ public abstract partial class SqlControlPlaneStore
                 }
 
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var row = new EntryRow
-                {
-                    Value = entry.Value,
-                    Kind = (int)entry.Kind,
-                    Ports = string.Join(',', entry.Ports.Select(p => p.ToString())),
-                    Note = entry.Note ?? string.Empty,
-                    Undeletable = entry.Undeletable,
-                    CreatedBy = actor,
-                    CreatedAt = now,
-                };
-                row.Id = await w.Connection.ExecuteScalarAsync<long>(w.Command(InsertEntrySql, row));
-                var created = ToEntry(row);
-
                 var added = new List<string>();
-                foreach (var key in keys)
-                {
-                    await w.Connection.ExecuteAsync(w.Command(
-                        "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @EntryId)", new { Key = key, EntryId = row.Id }));
-                    var present = await w.Connection.ExecuteScalarAsync<long>(w.Command(
-                        "SELECT COUNT(*) FROM destinations WHERE dkey = @Key", new { Key = key }));
-                    if (present == 0)
-                    {
-                        added.Add(key);
-                    }
-                }
+                var (created, _) = await InsertEntryAsync(w, entry, actor, now, added);
 
                 var revision = await CommitRevisionAsync(w, added, removed: [], now);
                 await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
@@ -68,7 +44,7 @@ public abstract partial class SqlControlPlaneStore
                     At = now,
                     Actor = actor,
                     Action = "entry.create",
-                    EntryId = (long?)row.Id,
+                    EntryId = (long?)created.Id,
                     BeforeJson = (string?)null,
                     AfterJson = EntryAuditJson.Of(created),
                     Revision = added.Count > 0 ? revision : 0,

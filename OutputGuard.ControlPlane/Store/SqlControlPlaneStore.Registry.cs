@@ -28,6 +28,7 @@ public abstract partial class SqlControlPlaneStore
             Replica = gateway.Replica,
             StoreId = gateway.StoreId,
             Observe = gateway.Observe,
+            Kind = gateway.Kind,
         };
         await WriteChunkAsync(
             (connection, transaction) => connection.ExecuteAsync(Command(UpsertGatewaySql, row, transaction, cancellationToken)),
@@ -102,12 +103,12 @@ public abstract partial class SqlControlPlaneStore
         var rows = await connection.QueryAsync<GatewayRow>(Command(
             "SELECT id AS Id, hostname AS Hostname, version AS Version, applied_revision AS AppliedRevision, " +
             "last_seen AS LastSeen, connected AS Connected, element_count AS ElementCount, token_name AS TokenName, " +
-            "replica AS Replica, store_id AS StoreId, observe AS Observe FROM gateways ORDER BY last_seen DESC, id",
+            "replica AS Replica, store_id AS StoreId, observe AS Observe, kind AS Kind FROM gateways ORDER BY last_seen DESC, id",
             null,
             null,
             cancellationToken));
         return rows.Select(r => new GatewayRecord(
-            r.Id, r.Hostname, r.Version, r.AppliedRevision, FromUnixMs(r.LastSeen), r.Connected, r.ElementCount, r.TokenName, r.Replica, r.StoreId, r.Observe))
+            r.Id, r.Hostname, r.Version, r.AppliedRevision, FromUnixMs(r.LastSeen), r.Connected, r.ElementCount, r.TokenName, r.Replica, r.StoreId, r.Observe, r.Kind))
             .ToList();
     }
 

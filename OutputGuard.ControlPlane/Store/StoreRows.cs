@@ -88,6 +88,7 @@ internal sealed class GatewayRow
     public string StoreId { get; set; } = string.Empty;
 
     public bool Observe { get; set; }
+    public string Kind { get; set; } = string.Empty;
 }
 
 /// <summary>A <c>stored_tokens</c> row.</summary>

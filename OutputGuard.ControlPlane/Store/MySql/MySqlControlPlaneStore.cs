@@ -53,11 +53,11 @@ public sealed class MySqlControlPlaneStore : SqlControlPlaneStore
 
     /// <inheritdoc />
     protected override string UpsertGatewaySql =>
-        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id, observe) " +
-        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId, @Observe) " +
+        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id, observe, kind) " +
+        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId, @Observe, @Kind) " +
         "ON DUPLICATE KEY UPDATE hostname = VALUES(hostname), version = VALUES(version), " +
         "applied_revision = VALUES(applied_revision), last_seen = VALUES(last_seen), connected = VALUES(connected), " +
-        "element_count = VALUES(element_count), token_name = VALUES(token_name), replica = VALUES(replica), store_id = VALUES(store_id), observe = VALUES(observe)";
+        "element_count = VALUES(element_count), token_name = VALUES(token_name), replica = VALUES(replica), store_id = VALUES(store_id), observe = VALUES(observe), kind = VALUES(kind)";
 
     /// <inheritdoc />
     protected override string InsertFirstTokenSql =>

@@ -104,11 +104,11 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
 
     /// <inheritdoc />
     protected override string UpsertGatewaySql =>
-        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id, observe) " +
-        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId, @Observe) " +
+        "INSERT INTO gateways (id, hostname, version, applied_revision, last_seen, connected, element_count, token_name, replica, store_id, observe, kind) " +
+        "VALUES (@Id, @Hostname, @Version, @AppliedRevision, @LastSeen, @Connected, @ElementCount, @TokenName, @Replica, @StoreId, @Observe, @Kind) " +
         "ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, version = excluded.version, " +
         "applied_revision = excluded.applied_revision, last_seen = excluded.last_seen, connected = excluded.connected, " +
-        "element_count = excluded.element_count, token_name = excluded.token_name, replica = excluded.replica, store_id = excluded.store_id, observe = excluded.observe";
+        "element_count = excluded.element_count, token_name = excluded.token_name, replica = excluded.replica, store_id = excluded.store_id, observe = excluded.observe, kind = excluded.kind";
 
     /// <inheritdoc />
     protected override string InsertFirstTokenSql =>
