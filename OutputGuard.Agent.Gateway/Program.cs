@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OutputGuard.Agent.Gateway;
 using OutputGuard.Agent.Gateway.Configuration;
+using OutputGuard.Agent.Gateway.Dns;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Sync;
@@ -70,6 +71,7 @@ var settings = new EnforcerSettings
     Observe = options.Observe,
     Internal = InternalRanges.Create(GatewayOptionsValidator.ParsePrefixes(options.InternalRanges), GatewayOptionsValidator.ParsePrefixes(options.TreatAsPublic)),
     Clients = GatewayOptionsValidator.ParsePrefixes(options.ClientRanges),
+    DnsRedirect = DnsProxySettings.From(options).RedirectTargets,
     Owner = string.Create(CultureInfo.InvariantCulture, $"owner outputguard-gateway pid {Environment.ProcessId} (lock {preflight.Lock!.Path})"),
 };
 builder.Services.AddSingleton(sp => new AllowListEnforcer(Connect(), settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger<AllowListEnforcer>()));
@@ -80,6 +82,7 @@ builder.Services.AddSingleton<GatewayStatus>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<SyncClient>();
 builder.Services.AddHostedService<DriftRepair>();
+builder.Services.AddDnsProxy(options, settings);
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddMeter(GatewayMetrics.MeterName)
     // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would

@@ -36,12 +36,14 @@ public sealed class SyncClient : BackgroundService
     private readonly ILogger<SyncClient> _logger;
     private readonly StateApplier _applier;
     private readonly KernelCounterReader _counters;
+    private readonly Dns.DnsSync _dns;
 
     /// <summary>Creates the client.</summary>
     public SyncClient(
-        AllowListEnforcer enforcer, AgentState state, GatewayStatus status, KernelCounterReader counters, IOptions<GatewayOptions> options, ILogger<SyncClient> logger)
+        AllowListEnforcer enforcer, AgentState state, GatewayStatus status, KernelCounterReader counters, IOptions<GatewayOptions> options, ILogger<SyncClient> logger, Dns.DnsSync? dns = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _dns = dns ?? new Dns.DnsSync(new Dns.DomainPolicy());
         _counters = counters;
         _enforcer = enforcer;
         _state = state;
@@ -161,6 +163,7 @@ public sealed class SyncClient : BackgroundService
                 AppliedRevision = applied,
                 ElementCount = _enforcer.ElementCount,
                 StoreId = storeId,
+                WantsDomainRules = _dns.Wanted,
             },
         }, ct);
         await AcceptedAsync(call, observer, uri.ToString(), ct);
@@ -227,6 +230,10 @@ public sealed class SyncClient : BackgroundService
             await Task.Delay(interval, ct);
             var report = TrafficReportBuilder.Build(_counters.Read(), DateTimeOffset.UtcNow);
             await WriteAsync(stream, writeGate, new GatewayMessage { Traffic = report }, ct);
+            if (_dns.TakeReport() is { } learned)
+            {
+                await WriteAsync(stream, writeGate, new GatewayMessage { Learned = learned }, ct);
+            }
         }
     }
 
@@ -267,6 +274,12 @@ public sealed class SyncClient : BackgroundService
                     break;
                 case ControlMessage.KindOneofCase.Delta:
                     applied = _applier.ApplyDelta(message.Delta);
+                    break;
+                case ControlMessage.KindOneofCase.DomainRules:
+                    _dns.OnRules(message.DomainRules, _logger);
+                    break;
+                case ControlMessage.KindOneofCase.Learned:
+                    _dns.OnPeerLearned(message.Learned);
                     break;
                 default:
                     break;

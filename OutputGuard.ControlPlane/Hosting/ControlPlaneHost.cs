@@ -9,6 +9,7 @@ using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Learning;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
@@ -45,6 +46,7 @@ public static class ControlPlaneHost
             TimeProvider = time,
         });
         await store.MigrateAsync(cancellationToken);
+        await WildcardStartCheck.RunAsync(store, validator, cancellationToken);
         var suppression = await InternalEntries.ReconcileAsync(store, validator.InternalRanges, cancellationToken);
         var tokens = new TokenRegistry();
         var created = await TokenBootstrap.InitializeAsync(options, store, tokens, time, cancellationToken);
@@ -96,6 +98,7 @@ public static class ControlPlaneHost
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddHostedService<ChangeLogTrimmer>();
+        services.AddDomainRules();
         services.AddSingleton<GatewayRegistry>();
         services.AddHostedService<RegistryHeartbeat>();
         services.AddSingleton<SnapshotCache>();
