@@ -85,6 +85,34 @@ public sealed class GatewayOptions
     [Setting("how often the ruleset generation is checked for changes no nf_tables event announced, in milliseconds", ValueName = "N")]
     public int DriftVerifyIntervalMs { get; set; } = 5000;
 
+    /// <summary>Where the DNS proxy listens (client-facing addresses only); none: no proxy.</summary>
+    [Setting("the DNS proxy listens here, UDP and TCP (a client-facing address, never 0.0.0.0 or ::), e.g. 10.0.0.1:53; none: no proxy", ValueName = "ADDRESS:PORT")]
+    public List<string> DnsListen { get; set; } = [];
+
+    /// <summary>The DNS proxy's upstream resolvers (default: the host's, from /etc/resolv.conf).</summary>
+    [Setting("upstream resolver of the DNS proxy, ADDRESS[:PORT] or [IPv6]:PORT, asked in order (default: the nameservers of /etc/resolv.conf)", ValueName = "ADDR")]
+    public List<string> DnsUpstream { get; set; } = [];
+
+    /// <summary>Redirect the clients' DNS to public resolvers to the proxy.</summary>
+    [Setting("redirect DNS (UDP and TCP port 53) that clients send to public resolvers through the gateway to the DNS proxy (nf_tables dnat)")]
+    public bool DnsRedirect { get; set; }
+
+    /// <summary>Seconds a learned address stays allowed past its TTL.</summary>
+    [Setting("seconds a learned address stays allowed after its TTL ran out (0-86400)", ValueName = "N")]
+    public int DnsGraceS { get; set; } = 300;
+
+    /// <summary>Addresses learned per wildcard entry at a time.</summary>
+    [Setting("at most this many addresses are learned per wildcard entry at a time; more are dropped and counted (1-1000000)", ValueName = "N")]
+    public int DnsWildcardCap { get; set; } = 1024;
+
+    /// <summary>Addresses learned per exact name at a time.</summary>
+    [Setting("at most this many addresses are learned per exact domain entry at a time; more are dropped and counted (1-1000000)", ValueName = "N")]
+    public int DnsNameCap { get; set; } = 256;
+
+    /// <summary>How long the proxy waits for one upstream.</summary>
+    [Setting("how long the DNS proxy waits for one upstream before it asks the next, in milliseconds (100-30000)", ValueName = "N")]
+    public int DnsUpstreamTimeoutMs { get; set; } = 2000;
+
     /// <summary>The host name in effect.</summary>
     public string EffectiveHostname => string.IsNullOrWhiteSpace(Hostname) ? Environment.MachineName : Hostname;
 

@@ -71,6 +71,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_destination_series: {options.MaxDestinationSeries} is outside 1000-10000000"));
         }
 
+        Dns.DnsProxySettings.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

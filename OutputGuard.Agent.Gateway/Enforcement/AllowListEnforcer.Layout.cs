@@ -11,7 +11,7 @@ public sealed partial class AllowListEnforcer
     private const NftSetFlags DerivedFlags = NftSetFlags.Concat | NftSetFlags.Expr;
     private const uint TableDormant = 0x1;
 
-    private IReadOnlyList<NftRule> ExpectedRules => TableLayout.AllRules(_settings.Observe, _marker);
+    private IReadOnlyList<NftRule> ExpectedRules => TableLayout.AllRules(_settings.Observe, _marker, _settings.DnsRedirect);
 
     /// <summary>
     /// Reads the table's structure and queues, into <paramref name="batch"/>, whatever makes it the layout this

@@ -17,6 +17,9 @@ public sealed record EnforcerSettings
     /// <summary>Who creates the table, recorded in its userdata (<c>nft list table</c> shows it as the comment); null: nothing recorded.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>Where the clients' DNS to public resolvers is redirected (one proxy address per family); empty: no redirect.</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> DnsRedirect { get; init; } = [];
+
     /// <summary>The client ranges in effect.</summary>
     public IReadOnlyList<IpPrefix> EffectiveClients => Clients.Count > 0 ? Clients : [.. Internal.Ranges.Select(r => r.Prefix)];
 }

@@ -36,7 +36,12 @@ public sealed class FamilyLayout
             Size = 65536,
         };
         Inbound = Denied with { Name = "inbound" + suffix };
+        Learned = Set("learned" + suffix, addr, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
+        LearnedPorts = Set("learnedports" + suffix, service, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
     }
+
+    /// <summary>The most elements a learned set holds.</summary>
+    public const uint LearnedSize = 1 << 20;
 
     /// <summary>IPv4.</summary>
     public static FamilyLayout V4 { get; } = new(AddressFamily.InterNetwork, "4", 2, 12, 4);
@@ -83,11 +88,20 @@ public sealed class FamilyLayout
     /// </summary>
     public NftSet Inbound { get; }
 
+    /// <summary>
+    /// Addresses the DNS proxy learned for domain entries without port rules, each with its own timeout (TTL + grace);
+    /// one set serves both directions.
+    /// </summary>
+    public NftSet Learned { get; }
+
+    /// <summary>Learned addresses of port-restricted domain entries: <c>addr . l4proto . port</c>, each with its timeout.</summary>
+    public NftSet LearnedPorts { get; }
+
     /// <summary>The allow-sets with counters, as (outbound, reply) pairs.</summary>
     public IEnumerable<(NftSet Out, NftSet In)> AllowPairs => [(Hosts, HostsIn), (Nets, NetsIn), (Ports, PortsIn)];
 
     /// <summary>Every set of this family.</summary>
-    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound];
+    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts];
 
     /// <summary>The recording sets (dynamic): denied destinations and denied inbound connections.</summary>
     public IEnumerable<NftSet> RecordingSets => [Denied, Inbound];

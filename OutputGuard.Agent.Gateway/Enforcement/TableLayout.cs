@@ -20,6 +20,9 @@ public sealed class TableLayout
     /// <summary>The postrouting NAT chain.</summary>
     public const string PostroutingChain = "postrouting";
 
+    /// <summary>The prerouting NAT chain (the DNS redirect to the proxy).</summary>
+    public const string PreroutingChain = "prerouting";
+
     /// <summary>The regular chain that holds the <see cref="TableMarker"/> (nothing jumps to it).</summary>
     public const string StateChain = "state";
 
@@ -40,11 +43,15 @@ public sealed class TableLayout
     public static NftChain Postrouting { get; } =
         NftChain.Base(NftFamily.Inet, TableName, PostroutingChain, NftHook.Postrouting, 100, "nat");
 
+    /// <summary>The prerouting base chain: nat, priority -100 (dstnat).</summary>
+    public static NftChain Prerouting { get; } =
+        NftChain.Base(NftFamily.Inet, TableName, PreroutingChain, NftHook.Prerouting, -100, "nat");
+
     /// <summary>The chain of the <see cref="TableMarker"/>.</summary>
     public static NftChain State { get; } = NftChain.Regular(NftFamily.Inet, TableName, StateChain);
 
     /// <summary>The table's chains.</summary>
-    public static IReadOnlyList<NftChain> Chains { get; } = [Forward, Postrouting, State];
+    public static IReadOnlyList<NftChain> Chains { get; } = [Forward, Postrouting, Prerouting, State];
 
     /// <summary>The rule that carries <paramref name="marker"/>: <c>return comment "outputguard store … revision …"</c>.</summary>
     public static NftRule MarkerRule(TableMarker marker)
@@ -54,8 +61,8 @@ public sealed class TableLayout
     }
 
     /// <summary>Every rule of the table in chain order: forward, postrouting, the marker.</summary>
-    public static IReadOnlyList<NftRule> AllRules(bool observe, TableMarker marker) =>
-        [.. ForwardRules(observe), .. PostroutingRules(), MarkerRule(marker)];
+    public static IReadOnlyList<NftRule> AllRules(bool observe, TableMarker marker, IReadOnlyList<System.Net.IPEndPoint>? dnsRedirect = null) =>
+        [.. ForwardRules(observe), .. PostroutingRules(), .. DnsRedirect.Rules(dnsRedirect ?? []), MarkerRule(marker)];
 
     /// <summary>Every set of the table.</summary>
     public static IEnumerable<NftSet> AllSets => Families.SelectMany(f => f.AllSets);
@@ -76,11 +83,17 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.HostsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Learned.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Nets.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.Ports.Name), NftImmediate.Accept]));
+
+            // Clients to addresses the DNS proxy learned (each element expires on its own).
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Learned.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
         }
 
         var related = NftCt.StateIsAnyOf(NftCtState.Related);
@@ -91,6 +104,8 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.Learned.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
 
             // Internal destinations are left alone: clients may reach them, and their replies come back.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Internal.Name), NftImmediate.Accept]));
@@ -136,6 +151,6 @@ public sealed class TableLayout
 
     private static NftExpression[] L4Proto(byte protocol) => [new NftMeta(NftMetaKey.L4Proto), new NftCmp(NftCmpOp.Eq, [protocol])];
 
-    private static NftRule Rule(string chain, IReadOnlyList<NftExpression> expressions) =>
+    internal static NftRule Rule(string chain, IReadOnlyList<NftExpression> expressions) =>
         new() { Family = NftFamily.Inet, Table = TableName, Chain = chain, Expressions = expressions };
 }

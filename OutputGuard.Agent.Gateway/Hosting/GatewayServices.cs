@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OutputGuard.Agent.Gateway.Configuration;
+using OutputGuard.Agent.Gateway.Dns;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Sync;
@@ -51,6 +52,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<SyncClient>());
         services.AddHostedService<TrafficReporter>();
         services.AddHostedService<DriftRepair>();
+        services.AddDnsProxy(options, startup.Settings);
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(GatewayMetrics.MeterName)
             // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would

@@ -33,6 +33,7 @@ public sealed class GatewayStartup : IDisposable
             Observe = options!.Observe,
             Internal = InternalRanges.Create(GatewayOptionsValidator.ParsePrefixes(options.InternalRanges), GatewayOptionsValidator.ParsePrefixes(options.TreatAsPublic)),
             Clients = GatewayOptionsValidator.ParsePrefixes(options.ClientRanges),
+            DnsRedirect = Dns.DnsProxySettings.From(options).RedirectTargets,
             Owner = string.Create(CultureInfo.InvariantCulture, $"owner outputguard-gateway pid {Environment.ProcessId} (lock {preflight.Lock!.Path})"),
         };
     }

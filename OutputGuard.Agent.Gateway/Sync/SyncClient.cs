@@ -27,11 +27,12 @@ public sealed class SyncClient : BackgroundService
     private readonly ILogger<SyncClient> _logger;
     private readonly StateApplier _applier;
     private readonly ReconnectLoop _reconnect;
+    private readonly Dns.DnsSync _dns;
     private readonly Channel<SyncStream> _streams = Channel.CreateBounded<SyncStream>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     /// <summary>Creates the client.</summary>
-    public SyncClient(AppliedState state, GatewayStatus status, GatewayOptions options, TimeProvider time, ILogger<SyncClient> logger)
+    public SyncClient(AppliedState state, GatewayStatus status, GatewayOptions options, TimeProvider time, ILogger<SyncClient> logger, Dns.DnsSync? dns = null)
     {
         _state = state ?? throw new ArgumentNullException(nameof(state));
         _status = status ?? throw new ArgumentNullException(nameof(status));
@@ -39,6 +40,7 @@ public sealed class SyncClient : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _applier = new StateApplier(state, status, logger);
         _reconnect = new ReconnectLoop(status, time, logger);
+        _dns = dns ?? new Dns.DnsSync(new Dns.DomainPolicy());
     }
 
     /// <summary>Each stream as the control plane accepts it (the newest one; it may have ended since).</summary>
@@ -80,6 +82,7 @@ public sealed class SyncClient : BackgroundService
                 ElementCount = _state.ElementCount,
                 StoreId = storeId,
                 Observe = _options.Observe,
+                WantsDomainRules = _dns.Wanted,
             },
         }, ct);
         await AcceptedAsync(call, observer, uri.ToString(), ct);
@@ -173,6 +176,12 @@ public sealed class SyncClient : BackgroundService
                     break;
                 case ControlMessage.KindOneofCase.Delta:
                     applied = _applier.ApplyDelta(message.Delta);
+                    break;
+                case ControlMessage.KindOneofCase.DomainRules:
+                    _dns.OnRules(message.DomainRules, _logger);
+                    break;
+                case ControlMessage.KindOneofCase.Learned:
+                    _dns.OnPeerLearned(message.Learned);
                     break;
                 default:
                     break;

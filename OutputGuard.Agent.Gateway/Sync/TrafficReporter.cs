@@ -7,10 +7,11 @@ namespace OutputGuard.Agent.Gateway.Sync;
 
 /// <summary>
 /// Reports traffic to the control plane: on every stream the sync loop opens, one <see cref="TrafficReport"/> of the
-/// kernel's counters each report interval (the first one interval after the stream was accepted), until the stream
-/// ends; then it waits for the next one. A report that cannot be sent ends the reporting on that stream.
+/// kernel's counters each report interval (the first one interval after the stream was accepted), with the
+/// addresses the DNS proxy learned since the last one, until the stream ends; then it waits for the next one. A
+/// report that cannot be sent ends the reporting on that stream.
 /// </summary>
-public sealed class TrafficReporter(SyncClient sync, KernelCounterReader counters, GatewayOptions options, TimeProvider time) : BackgroundService
+public sealed class TrafficReporter(SyncClient sync, KernelCounterReader counters, GatewayOptions options, TimeProvider time, Dns.DnsSync? dns = null) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,6 +30,10 @@ public sealed class TrafficReporter(SyncClient sync, KernelCounterReader counter
                         await Task.Delay(interval, time, linked.Token);
                         var report = TrafficReportBuilder.Build(counters.Read(), time.GetUtcNow());
                         await stream.WriteAsync(new GatewayMessage { Traffic = report }, linked.Token);
+                        if (dns?.TakeReport() is { } learned)
+                        {
+                            await stream.WriteAsync(new GatewayMessage { Learned = learned }, linked.Token);
+                        }
                     }
                 }
 #pragma warning disable CA1031 // A report that cannot be sent ends reporting on this stream; the sync loop reconnects.

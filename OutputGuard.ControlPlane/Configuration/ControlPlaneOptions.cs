@@ -108,6 +108,11 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("snapshot_part_size")]
     public int SnapshotPartSize { get; set; } = 5_000;
 
+    /// <summary>The Public Suffix List file; wildcard entries over a public suffix are refused.</summary>
+    [Setting("the Public Suffix List (Debian's publicsuffix package); wildcard entries over a public suffix (*.co.uk) are refused", ValueName = "FILE")]
+    [ConfigurationKeyName("public_suffix_list")]
+    public string PublicSuffixList { get; set; } = "/usr/share/publicsuffix/public_suffix_list.dat";
+
     /// <summary>How often a replica looks for revisions committed by other replicas, in milliseconds.</summary>
     [Setting("how often a replica looks for revisions of other replicas, in milliseconds")]
     [ConfigurationKeyName("change_poll_interval_ms")]

@@ -76,6 +76,12 @@ public static class DomainNames
             }
         }
 
+        if (labels.Length < 2 && wildcard)
+        {
+            error = $"'{input}' covers the public suffix '{ascii}': a wildcard needs a registered domain under it, as in *.example.{ascii}";
+            return false;
+        }
+
         if (labels.Length < 2)
         {
             error = $"'{input}' is a single label; a public domain name has at least two (example.com)";

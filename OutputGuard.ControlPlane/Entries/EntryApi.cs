@@ -8,7 +8,7 @@ using OutputGuard.V1;
 namespace OutputGuard.ControlPlane.Entries;
 
 /// <summary>outputguard.v1.EntryService: a thin adapter over <see cref="AllowList"/>, the resolver and the store.</summary>
-public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, DomainResolver resolver, Batch.BatchCreation batch) : EntryService.EntryServiceBase
+public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, DomainResolver resolver, Batch.BatchCreation batch, TimeProvider time) : EntryService.EntryServiceBase
 {
     private const int DefaultPage = 100;
     private const int MaxPage = 1000;
@@ -57,6 +57,7 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, Doma
         var domains = shown.Where(DomainResolver.Resolves).Select(e => e.Id).ToList();
         var resolutions = await store.GetResolutionsAsync(domains, context.CancellationToken);
         response.Entries.AddRange(shown.Select(e => e.ToProto(resolutions.GetValueOrDefault(e.Id))));
+        await Learning.LearnedAddressView.AttachAsync(store, shown.Zip(response.Entries), time.GetUtcNow(), context.CancellationToken);
         if (page.Count > size)
         {
             response.NextPageToken = PageTokens.Encode("e", page[size - 1].Id);
@@ -131,12 +132,10 @@ public sealed class EntryApi(AllowList allowList, IControlPlaneStore store, Doma
 
     private async Task<V1.Entry> WithResolutionAsync(Entry entry, CancellationToken cancellationToken)
     {
-        if (!DomainResolver.Resolves(entry))
-        {
-            return entry.ToProto(null);
-        }
-
-        var resolutions = await store.GetResolutionsAsync([entry.Id], cancellationToken);
-        return entry.ToProto(resolutions.GetValueOrDefault(entry.Id));
+        var proto = DomainResolver.Resolves(entry)
+            ? entry.ToProto((await store.GetResolutionsAsync([entry.Id], cancellationToken)).GetValueOrDefault(entry.Id))
+            : entry.ToProto(null);
+        await Learning.LearnedAddressView.AttachAsync(store, [(entry, proto)], time.GetUtcNow(), cancellationToken);
+        return proto;
     }
 }

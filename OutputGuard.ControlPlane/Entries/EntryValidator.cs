@@ -19,20 +19,45 @@ public sealed class EntryValidator
     private readonly int _maxV4Breadth;
     private readonly int _maxV6Breadth;
 
-    /// <summary>Creates a validator with the configured internal ranges and CIDR breadth limits.</summary>
-    public EntryValidator(InternalRanges internalRanges, int maxIPv4Breadth, int maxIPv6Breadth)
+    /// <summary>
+    /// Creates a validator with the configured internal ranges and CIDR breadth limits; wildcard domains are checked
+    /// against <paramref name="publicSuffixes"/>, and refused when there is none (<paramref name="publicSuffixProblem"/> says why).
+    /// </summary>
+    public EntryValidator(InternalRanges internalRanges, int maxIPv4Breadth, int maxIPv6Breadth, PublicSuffixList? publicSuffixes = null, string? publicSuffixProblem = null)
     {
         InternalRanges = internalRanges;
         _maxV4Breadth = maxIPv4Breadth;
         _maxV6Breadth = maxIPv6Breadth;
+        PublicSuffixes = publicSuffixes;
+        PublicSuffixProblem = publicSuffixes is null ? publicSuffixProblem ?? "no Public Suffix List was loaded" : null;
     }
+
+    /// <summary>The Public Suffix List wildcards are checked against; null when it could not be read.</summary>
+    public PublicSuffixList? PublicSuffixes { get; }
+
+    /// <summary>Why there is no <see cref="PublicSuffixes"/> ("public_suffix_list /x: does not exist"); null when there is.</summary>
+    public string? PublicSuffixProblem { get; }
 
     /// <summary>The internal ranges in force.</summary>
     public InternalRanges InternalRanges { get; }
 
     /// <summary>Builds the validator from the configuration; a bad CIDR there is a <see cref="ConfigurationException"/>.</summary>
-    public static EntryValidator FromOptions(ControlPlaneOptions options) =>
-        new(BuildRanges(options.InternalRanges, options.TreatAsPublic), options.MaxIPv4PrefixBreadth, options.MaxIPv6PrefixBreadth);
+    public static EntryValidator FromOptions(ControlPlaneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        PublicSuffixList? suffixes = null;
+        string? problem = null;
+        try
+        {
+            suffixes = PublicSuffixList.Load(options.PublicSuffixList);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            problem = $"public_suffix_list {options.PublicSuffixList}: {e.Message}";
+        }
+
+        return new(BuildRanges(options.InternalRanges, options.TreatAsPublic), options.MaxIPv4PrefixBreadth, options.MaxIPv6PrefixBreadth, suffixes, problem);
+    }
 
     /// <summary>The internal ranges: the defaults, plus <paramref name="extraInternal"/>, minus <paramref name="treatAsPublic"/>.</summary>
     public static InternalRanges BuildRanges(IEnumerable<string> extraInternal, IEnumerable<string> treatAsPublic) =>
@@ -85,8 +110,43 @@ public sealed class EntryValidator
             return false;
         }
 
+        if (!TryCheckWildcard(domain, out error))
+        {
+            error = "entry.value: " + error;
+            return false;
+        }
+
         entry = new NewEntry(domain, EntryKind.Domain, rules, noteText, undeletable);
         error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// A wildcard (<c>*.example.com</c>) over a public suffix (<c>*.co.uk</c>, <c>*.github.io</c>) is refused, naming
+    /// the suffix; without a Public Suffix List every wildcard is refused, naming why there is none.
+    /// </summary>
+    public bool TryCheckWildcard(string domain, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        error = string.Empty;
+        if (!domain.StartsWith("*.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var under = domain[2..];
+        if (PublicSuffixes is null)
+        {
+            error = $"'{domain}': wildcard entries are checked against the Public Suffix List, and it is not loaded ({PublicSuffixProblem})";
+            return false;
+        }
+
+        if (PublicSuffixes.IsPublicSuffix(under))
+        {
+            error = $"'{domain}' covers the public suffix '{under}' (Public Suffix List): a wildcard needs a registered domain under it, as in *.example.{under}";
+            return false;
+        }
+
         return true;
     }
 

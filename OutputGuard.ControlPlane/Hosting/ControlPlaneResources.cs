@@ -70,6 +70,7 @@ public sealed class ControlPlaneResources
             TimeProvider = time,
         });
         await store.MigrateAsync(cancellationToken);
+        await WildcardStartCheck.RunAsync(store, validator, cancellationToken);
         var suppression = await InternalEntries.ReconcileAsync(store, validator.InternalRanges, cancellationToken);
         var tokens = new TokenRegistry();
         var created = await TokenBootstrap.InitializeAsync(options, store, tokens, time, cancellationToken);

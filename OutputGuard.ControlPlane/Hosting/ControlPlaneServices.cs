@@ -9,6 +9,7 @@ using OutputGuard.ControlPlane.Auth;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
+using OutputGuard.ControlPlane.Learning;
 using OutputGuard.ControlPlane.Legacy;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.State;
@@ -74,6 +75,7 @@ public static class ControlPlaneServices
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddHostedService<ChangeLogTrimmer>();
+        services.AddDomainRules();
         services.AddSingleton<GatewayRegistry>();
         services.AddHostedService<RegistryHeartbeat>();
         services.AddSingleton<SnapshotCache>();

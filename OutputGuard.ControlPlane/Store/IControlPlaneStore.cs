@@ -155,4 +155,14 @@ public interface IControlPlaneStore
 
     /// <summary>Denied destinations summed over the gateways' latest reports (or one gateway's), most packets first; sums saturate at 2^64 - 1.</summary>
     Task<IReadOnlyList<DeniedTotals>> ListDeniedAsync(string? gatewayId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records what a gateway's DNS proxy learned (new rows, or refreshed name, TTL, last seen and expiry; first seen
+    /// kept), in chunks of <see cref="SqlControlPlaneStore.TrafficRowsPerChunk"/>, and removes every expired row.
+    /// </summary>
+    Task RecordLearnedAsync(string gatewayId, IReadOnlyList<Learning.LearnedRecord> addresses, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The live learned addresses of <paramref name="entryIds"/>, newest first, at most <paramref name="perEntry"/> each.</summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<Learning.LearnedRecord>>> GetLearnedAsync(
+        IReadOnlyCollection<long> entryIds, DateTimeOffset now, int perEntry, CancellationToken cancellationToken);
 }

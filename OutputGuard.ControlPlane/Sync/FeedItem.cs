@@ -8,4 +8,13 @@ public sealed record FeedItem(RevisionChange? Change)
 {
     /// <summary>Tells a session that the change log cannot bring it forward: send a snapshot.</summary>
     public static FeedItem Resync { get; } = new((RevisionChange?)null);
+
+    /// <summary>Tells a session that wants domain rules that the list changed: send it.</summary>
+    public static FeedItem DomainRules { get; } = new((RevisionChange?)null) { IsDomainRules = true };
+
+    /// <summary>Addresses other gateways learned, to pass on (it carries no revision).</summary>
+    public V1.LearnedAddresses? Learned { get; init; }
+
+    /// <summary>Whether this item announces new domain rules (it carries no revision).</summary>
+    public bool IsDomainRules { get; init; }
 }

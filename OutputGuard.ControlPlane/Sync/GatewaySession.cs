@@ -64,6 +64,9 @@ public sealed class GatewaySession
     /// <summary>The newest revision handed to the stream's writer (set before the write, so an ack can never outrun it).</summary>
     public long OfferedRevision => Interlocked.Read(ref _offeredRevision);
 
+    /// <summary>The version of the domain rules last sent (0: none; only for gateways that asked for them).</summary>
+    public long DomainRulesSent { get; set; }
+
     /// <summary>The last revision the gateway acknowledged.</summary>
     public long AckedRevision { get; set; }
 

@@ -28,6 +28,8 @@ public sealed partial class GatewaySyncApi(
     SnapshotCache snapshots,
     TrafficWriter traffic,
     TokenRegistry tokens,
+    Learning.DomainRuleSource domainRules,
+    Learning.LearnedAddressIntake learned,
     IHostApplicationLifetime application,
     IOptions<ControlPlaneOptions> options,
     ILogger<GatewaySyncApi> logger) : GatewaySync.GatewaySyncBase
@@ -67,6 +69,11 @@ public sealed partial class GatewaySyncApi(
         try
         {
             feed.Subscribe(session);
+            if (hello.WantsDomainRules)
+            {
+                domainRules.Subscribe(session);
+            }
+
             await context.WriteResponseHeadersAsync(new Metadata());
             LogConnected(logger, session.GatewayId, hello.Hostname, hello.AppliedRevision);
             reader = ReadGatewayMessagesAsync(requestStream, session, session.Lifetime.Token);
@@ -82,6 +89,7 @@ public sealed partial class GatewaySyncApi(
         finally
         {
             feed.Unsubscribe(session);
+            domainRules.Unsubscribe(session);
             await session.Lifetime.CancelAsync();
             await reader;
             await registry.DisconnectAsync(session);
@@ -110,6 +118,7 @@ public sealed partial class GatewaySyncApi(
                 await SendSnapshotAsync(session, stream, lifetime);
             }
 
+            await Learning.DomainRuleSender.SendIfNewAsync(domainRules, session, stream.WriteAsync, lifetime);
             while (await session.Reader.WaitToReadAsync(lifetime))
             {
                 if (session.IsLagging)
@@ -121,6 +130,18 @@ public sealed partial class GatewaySyncApi(
 
                 if (!session.Reader.TryRead(out var item))
                 {
+                    continue;
+                }
+
+                if (item.Learned is { } passOn)
+                {
+                    await stream.WriteAsync(new ControlMessage { Learned = passOn }, lifetime);
+                    continue;
+                }
+
+                if (item.IsDomainRules)
+                {
+                    await Learning.DomainRuleSender.SendIfNewAsync(domainRules, session, stream.WriteAsync, lifetime);
                     continue;
                 }
 
@@ -202,6 +223,9 @@ public sealed partial class GatewaySyncApi(
                             var refused = message.Refused;
                             LogRefusedDestinations(
                                 logger, session.GatewayId, refused.Total, refused.Revision, InputLimits.Quote(refused.Destinations.FirstOrDefault()?.Reason ?? string.Empty));
+                            break;
+                        case GatewayMessage.KindOneofCase.Learned:
+                            await learned.RecordAsync(session, message.Learned, cancellationToken);
                             break;
                         case GatewayMessage.KindOneofCase.Hello:
                             throw new RpcException(new Status(StatusCode.InvalidArgument, "hello may be sent only once, as the first message"));

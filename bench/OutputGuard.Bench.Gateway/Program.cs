@@ -2,6 +2,7 @@
 // gateway's kernel), forwarding throughput and agent memory, each with N destinations present against a baseline
 // measured in the same run.
 //   dotnet run -c Release -- [--destinations N] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
+//                            [--dns-lookups N] [--dns-only]   (the DNS proxy against direct lookups)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,6 +19,14 @@ var changes = Option("--changes", 1000);
 var seconds = Option("--seconds", 3);
 var flows = Option("--flows", 100_000);
 var rounds = Option("--rounds", 3);
+// The DNS proxy against direct lookups (--dns-only runs it alone; --dns-lookups N per row).
+string[] dnsHeader = ["path", "p50", "p99", "p99 added", "lookups/s (8 clients)", "lookups/s per core (proxy CPU)"];
+if (args.Contains("--dns-only"))
+{
+    Print("DNS lookup latency, proxy against direct, one run (UDP, loopback dnsmasq)", dnsHeader, await DnsBench.RunAsync(Option("--dns-lookups", 10_000), 8));
+    return;
+}
+
 var settings = new EnforcerSettings { Internal = InternalRanges.Create([], BenchLab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
 
 // Public addresses from 11.0.0.0 on (one per destination), never the sink.
@@ -235,6 +244,8 @@ if (!args.Contains("--skip-end-to-end"))
         }
     }
 }
+
+Print("DNS lookup latency, proxy against direct, one run (UDP, loopback dnsmasq)", dnsHeader, await DnsBench.RunAsync(Option("--dns-lookups", 10_000), 8));
 
 int Option(string name, int fallback)
 {

@@ -9,7 +9,7 @@ public class GatewayLab : IAsyncLifetime
 
     public LabControlPlane ControlPlane { get; private set; } = null!;
 
-    public GatewayAgent Agent { get; private set; } = null!;
+    public GatewayAgent Agent { get; protected set; } = null!;
 
     public string StateFile => Path.Combine(_stateDir, "state");
 

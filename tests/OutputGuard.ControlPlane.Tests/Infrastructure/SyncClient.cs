@@ -110,6 +110,9 @@ public sealed class SyncClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends any gateway message.</summary>
+    public Task SendAsync(GatewayMessage message) => _call.RequestStream.WriteAsync(message);
+
     /// <summary>Acknowledges a revision.</summary>
     public Task AckAsync(long revision, long elements) =>
         _call.RequestStream.WriteAsync(new GatewayMessage { Ack = new Ack { Revision = revision, ElementCount = elements } });
