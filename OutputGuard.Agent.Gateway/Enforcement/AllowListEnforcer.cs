@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Netlink.Sockets;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 

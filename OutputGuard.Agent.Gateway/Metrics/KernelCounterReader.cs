@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Netlink.Nftables;
 
 namespace OutputGuard.Agent.Gateway.Metrics;

@@ -1,5 +1,5 @@
-using OutputGuard.Addressing;
 using Microsoft.Extensions.Logging;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Hosting;
 

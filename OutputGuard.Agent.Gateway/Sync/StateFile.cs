@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Gateway.Enforcement;
 
 namespace OutputGuard.Agent.Gateway.Sync;
 

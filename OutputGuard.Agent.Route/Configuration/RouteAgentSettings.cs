@@ -1,6 +1,6 @@
 using System.Globalization;
-using OutputGuard.Configuration.Schema;
 using OutputGuard.Addressing;
+using OutputGuard.Configuration.Schema;
 
 namespace OutputGuard.Agent.Route.Configuration;
 

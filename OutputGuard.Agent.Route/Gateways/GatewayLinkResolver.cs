@@ -1,6 +1,6 @@
 using System.Globalization;
-using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Netlink.Routing;
 
 namespace OutputGuard.Agent.Route.Gateways;

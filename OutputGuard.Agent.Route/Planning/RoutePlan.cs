@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Agent.Route.Configuration;
 using OutputGuard.Addressing;
+using OutputGuard.Agent.Route.Configuration;
 
 namespace OutputGuard.Agent.Route.Planning;
 

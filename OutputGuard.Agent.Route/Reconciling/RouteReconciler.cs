@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using OutputGuard.Addressing;
 using OutputGuard.Agent.Route.Gateways;
 using OutputGuard.Agent.Route.Planning;
-using OutputGuard.Addressing;
 using OutputGuard.Netlink.Routing;
 using OutputGuard.Netlink.Sockets;
 using KernelRoute = OutputGuard.Netlink.Routing.Route;

@@ -1,12 +1,12 @@
 using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Audit;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Traffic;
 using V1 = OutputGuard.V1;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Api;
 

@@ -1,5 +1,5 @@
-using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Configuration;
 
 namespace OutputGuard.ControlPlane.Entries;
 

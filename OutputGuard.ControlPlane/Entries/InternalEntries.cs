@@ -1,5 +1,5 @@
-using OutputGuard.ControlPlane.Store;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Store;
 
 namespace OutputGuard.ControlPlane.Entries;
 

@@ -138,7 +138,10 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
         // Whatever it acknowledges was sent from this store (another store's gateway gets a snapshot first).
         session.Row = session.Row! with
         {
-            AppliedRevision = revision, ElementCount = elementCount, LastSeen = time.GetUtcNow(), Connected = true,
+            AppliedRevision = revision,
+            ElementCount = elementCount,
+            LastSeen = time.GetUtcNow(),
+            Connected = true,
             StoreId = session.StoreId.Length > 0 ? session.StoreId : session.Row.StoreId,
         };
         await store.UpsertGatewayAsync(session.Row, cancellationToken);

@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using OutputGuard.ControlPlane.Api;
 using OutputGuard.ControlPlane.Entries;

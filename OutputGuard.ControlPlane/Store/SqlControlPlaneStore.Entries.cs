@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using OutputGuard.ControlPlane.Entries;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Entries;
 
 namespace OutputGuard.ControlPlane.Store;
 

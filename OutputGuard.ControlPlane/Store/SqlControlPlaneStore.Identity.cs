@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
-using OutputGuard.ControlPlane.Entries;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Entries;
 
 namespace OutputGuard.ControlPlane.Store;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
+using OutputGuard.Addressing;
 using OutputGuard.ControlPlane.Entries;
 using OutputGuard.ControlPlane.Resolver;
-using OutputGuard.Addressing;
 
 namespace OutputGuard.ControlPlane.Store;
 

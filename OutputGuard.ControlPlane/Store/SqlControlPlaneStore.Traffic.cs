@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dapper;
-using OutputGuard.ControlPlane.Traffic;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Traffic;
 
 namespace OutputGuard.ControlPlane.Store;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using OutputGuard.ControlPlane.Configuration;
 using OutputGuard.ControlPlane.Store;
-using Microsoft.Extensions.Options;
 using OutputGuard.Hosting;
 
 namespace OutputGuard.ControlPlane.Sync;

@@ -1,4 +1,3 @@
-using OutputGuard.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -8,6 +7,7 @@ using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Dns;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Netlink.Nftables;
+using OutputGuard.Testing;
 
 namespace OutputGuard.Bench.Gateway;
 
@@ -39,7 +39,8 @@ internal static class DnsBench
                     "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={dir}/hosts", "--listen-address=127.0.0.1",
                     $"--port={upstream.Port}", "--bind-interfaces", "--local-ttl=60", "--user=root", "--local=/bench.test/", $"--pid-file={dir}/pid",
                     "--log-facility=-", "--dns-forward-max=1000", "--cache-size=10000",
-                ]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                ])
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
             for (var i = 0; i < 200 && !File.Exists(Path.Combine(dir, "pid")); i++)
             {
                 await Task.Delay(50);

@@ -93,8 +93,12 @@ public static class LegacyImporter
         {
             await store.AppendAuditAsync(Actor, "legacy.import", JsonSerializer.Serialize(new Dictionary<string, long>
             {
-                ["rows"] = report.RowsRead, ["created"] = report.Created, ["unchanged"] = report.Unchanged,
-                ["conflicts"] = report.Conflicts, ["skipped"] = report.Skipped, ["revision"] = report.RevisionAfter,
+                ["rows"] = report.RowsRead,
+                ["created"] = report.Created,
+                ["unchanged"] = report.Unchanged,
+                ["conflicts"] = report.Conflicts,
+                ["skipped"] = report.Skipped,
+                ["revision"] = report.RevisionAfter,
             }), cancellationToken);
         }
 

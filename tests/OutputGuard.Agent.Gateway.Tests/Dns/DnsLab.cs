@@ -1,7 +1,7 @@
-using OutputGuard.Testing;
 using System.Globalization;
 using System.Net;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using OutputGuard.Testing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Dns;
 

@@ -1,8 +1,8 @@
-using OutputGuard.Testing;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Grpc.Core;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using OutputGuard.Testing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Dns;
 

@@ -1,9 +1,9 @@
-using OutputGuard.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
+using OutputGuard.Testing;
 
 namespace OutputGuard.Agent.Gateway.Tests.Dns;
 

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Destination = OutputGuard.Addressing.Destination;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Tests.Infrastructure;
 using OutputGuard.V1;
+using Destination = OutputGuard.Addressing.Destination;
 
 namespace OutputGuard.ControlPlane.Tests.Hosting;
 

@@ -44,8 +44,13 @@ public sealed class LearnedAddressSyncTests : IAsyncLifetime
         var report = new LearnedAddresses();
         report.Addresses.Add(new LearnedAddress
         {
-            EntryId = id, Name = "a.example.com", Address = "203.0.113.5", TtlSeconds = 30,
-            FirstSeen = Timestamp.FromDateTimeOffset(now), LastSeen = Timestamp.FromDateTimeOffset(now), ExpireTime = Timestamp.FromDateTimeOffset(now.AddSeconds(90)),
+            EntryId = id,
+            Name = "a.example.com",
+            Address = "203.0.113.5",
+            TtlSeconds = 30,
+            FirstSeen = Timestamp.FromDateTimeOffset(now),
+            LastSeen = Timestamp.FromDateTimeOffset(now),
+            ExpireTime = Timestamp.FromDateTimeOffset(now.AddSeconds(90)),
         });
         report.Addresses.Add(new LearnedAddress { EntryId = id, Name = "b.example.com", Address = "not an address", TtlSeconds = 30 });
         await learner.SendAsync(new GatewayMessage { Learned = report });

@@ -1,5 +1,5 @@
-using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.Addressing;
+using OutputGuard.ControlPlane.Gateways;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Traffic;
 
