@@ -25,10 +25,11 @@ public sealed class DriftRepair : BackgroundService
     private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Short retries (100 ms doubling to 500 ms): the table may come back any moment (another owner's socket closes),
-    /// and then it must be repaired within a second.
+    /// Short retries (100 ms doubling to 250 ms): the table may come back any moment (another owner's socket closes),
+    /// and then it must be repaired within a second, even on a busy host where the repair itself takes hundreds of
+    /// milliseconds. A failed attempt is one refused netlink request: four a second cost nothing.
     /// </summary>
-    private static readonly Backoff Retry = new(DelayBackoffType.Exponential, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
+    private static readonly Backoff Retry = new(DelayBackoffType.Exponential, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
 
     /// <summary>More element events than this for one set, and the set is read whole instead.</summary>
     private const int MaxTrackedElements = 10_000;
