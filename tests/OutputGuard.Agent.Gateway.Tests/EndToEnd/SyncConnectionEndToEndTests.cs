@@ -36,6 +36,10 @@ public sealed class SyncConnectionEndToEndTests : GatewayLab
 
         await Eventually.True(() => Agent.Output.Contains("rejected the sync stream (Unauthenticated", StringComparison.Ordinal), TimeSpan.FromSeconds(20), () => "the rejection logged:\n" + Agent.Output);
         Assert.DoesNotContain("Connected to the control plane", Agent.Output, StringComparison.Ordinal);
-        Assert.Equal(0, await Agent.MetricAsync("outputguard_sync_state"));
+
+        // Between attempts the state is Disconnected (0); during the next attempt, which may start any moment after
+        // the refusal, it is Connecting (1) for as long as the refusal takes. Polled, not read once.
+        await Eventually.True(async () => await Agent.MetricAsync("outputguard_sync_state") == 0, TimeSpan.FromSeconds(10), "outputguard_sync_state 0 (disconnected)");
+        Assert.DoesNotContain("Connected to the control plane", Agent.Output, StringComparison.Ordinal);
     }
 }
