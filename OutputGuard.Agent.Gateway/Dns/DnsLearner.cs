@@ -177,7 +177,7 @@ public sealed partial class DnsLearner
         }
     }
 
-    private static (IPAddress, byte, ushort) Key(LearnedElement e) => (e.Address, e.Protocol, e.Port);
+    private static (IPAddress, byte, ushort, ushort) Key(LearnedElement e) => (e.Address, e.Protocol, e.Port, e.LastPort);
 
     private bool IsInternal(IPAddress address) =>
         _internal.TryFindOverlap(IpPrefix.Create(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), out _);

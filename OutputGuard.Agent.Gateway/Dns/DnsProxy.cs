@@ -201,27 +201,29 @@ public sealed partial class DnsProxy : BackgroundService
                 continue;
             }
 
-            var query = buffer[..received.ReceivedBytes];
-            var client = (IPEndPoint)received.RemoteEndPoint;
-            _ = Task.Run(async () =>
+            // Served from here, not queued: it runs on this thread up to its first wait (the upstream's answer), so
+            // a query costs no thread-pool hop before it is sent upstream.
+            _ = ServeUdpAsync(socket, buffer[..received.ReceivedBytes], (IPEndPoint)received.RemoteEndPoint, stoppingToken);
+        }
+    }
+
+    private async Task ServeUdpAsync(Socket socket, byte[] query, IPEndPoint client, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var answer = await _handler.AnswerAsync(query, client.Address, tcp: false, stoppingToken);
+            if (answer.Length > 0)
             {
-                try
-                {
-                    var answer = await _handler.AnswerAsync(query, client.Address, tcp: false, stoppingToken);
-                    if (answer.Length > 0)
-                    {
-                        await socket.SendToAsync(answer, SocketFlags.None, client, stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-                {
-                    // Stopping, or the client's address is unreachable: nothing to answer.
-                }
-                finally
-                {
-                    _inFlight.Release();
-                }
-            }, CancellationToken.None);
+                await socket.SendToAsync(answer, SocketFlags.None, client, stoppingToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // Stopping, or the client's address is unreachable: nothing to answer.
+        }
+        finally
+        {
+            _inFlight.Release();
         }
     }
 

@@ -13,8 +13,14 @@ public sealed class LearnedAddressBook
     /// <summary>A TTL longer than this (one day) is read as this.</summary>
     public const int MaxTtlSeconds = 86_400;
 
-    /// <summary>A port range wider than this is not expanded into learned elements (each port is one element).</summary>
+    /// <summary>A port rule of at most this many ports is learned as one element per port; a wider one as ranges.</summary>
     public const int MaxPortsPerRule = 1024;
+
+    /// <summary>The size (and alignment) of the port ranges a wide port rule is learned as.</summary>
+    public const int RangeBlock = 256;
+
+    /// <summary>The most an element's programmed lifetime exceeds TTL + grace (see <see cref="Programmed"/>).</summary>
+    public static readonly TimeSpan MaxRefreshSlack = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<(long Entry, IPAddress Address), LearnedAddress> _records = [];
     private readonly Dictionary<long, int> _perEntry = [];
@@ -40,6 +46,7 @@ public sealed class LearnedAddressBook
         }
 
         var records = new List<LearnedAddress>();
+        var held = new List<LearnedAddress>();
         int added = 0, dropped = 0;
         foreach (var rule in rules)
         {
@@ -51,7 +58,14 @@ public sealed class LearnedAddressBook
                 var lifetime = TimeSpan.FromSeconds(Math.Clamp(ttl, 0, MaxTtlSeconds)) + _settings.Grace;
                 if (_records.TryGetValue((rule.EntryId, address), out var known) && known.Expires > now)
                 {
-                    records.Add(known with { Name = name, TtlSeconds = ttl, LastSeen = now, Expires = Later(known.Expires, now + lifetime), Ports = rule.Ports });
+                    if (known.Expires >= now + lifetime && known.Ports.SequenceEqual(rule.Ports))
+                    {
+                        // The kernel holds it for TTL + grace from now already: no batch.
+                        held.Add(known with { Name = name, TtlSeconds = ttl, LastSeen = now });
+                        continue;
+                    }
+
+                    records.Add(known with { Name = name, TtlSeconds = ttl, LastSeen = now, Expires = Later(known.Expires, now + Programmed(lifetime)), Ports = rule.Ports });
                     continue;
                 }
 
@@ -73,12 +87,20 @@ public sealed class LearnedAddressBook
                 }
 
                 added++;
-                records.Add(new LearnedAddress(rule.EntryId, name, address, ttl, known?.FirstSeen ?? now, now, now + lifetime, rule.Ports));
+                records.Add(new LearnedAddress(rule.EntryId, name, address, ttl, known?.FirstSeen ?? now, now, now + Programmed(lifetime), rule.Ports));
             }
         }
 
-        return new LearnPlan(records, Elements(records, now), added, dropped);
+        return new LearnPlan([.. records, .. held], Elements(records, now), added, dropped);
     }
+
+    /// <summary>
+    /// The lifetime an element is programmed with: TTL + grace and a quarter of that more (at most <see cref="MaxRefreshSlack"/>).
+    /// An answer that finds its element held for TTL + grace from now costs no kernel batch, so a name answered many
+    /// times a second is reprogrammed once per slack, not once per answer; an address stays allowed at least TTL +
+    /// grace after its last answer, and at most the slack longer.
+    /// </summary>
+    public static TimeSpan Programmed(TimeSpan lifetime) => lifetime + TimeSpan.FromTicks(Math.Min(lifetime.Ticks / 4, MaxRefreshSlack.Ticks));
 
     /// <summary>Keeps the records of a plan whose elements the kernel now holds.</summary>
     public void Commit(LearnPlan plan)
@@ -120,7 +142,7 @@ public sealed class LearnedAddressBook
     public static List<LearnedElement> Elements(IEnumerable<LearnedAddress> records, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var elements = new Dictionary<(IPAddress, byte, ushort), TimeSpan>();
+        var elements = new Dictionary<(IPAddress, byte, ushort, ushort), TimeSpan>();
         foreach (var r in records)
         {
             var left = r.Expires - now;
@@ -137,22 +159,51 @@ public sealed class LearnedAddressBook
             }
         }
 
-        return [.. elements.Select(e => new LearnedElement(e.Key.Item1, e.Key.Item2, e.Key.Item3, e.Value))];
+        return [.. elements.Select(e => new LearnedElement(e.Key.Item1, e.Key.Item2, e.Key.Item3, e.Value, e.Key.Item4))];
     }
 
-    private static IEnumerable<(IPAddress, byte, ushort)> Keys(LearnedAddress r)
+    /// <summary>
+    /// The elements of one learned record: the address alone (every port); one element per port of a rule of at most
+    /// <see cref="MaxPortsPerRule"/> ports; for a wider rule, the aligned <see cref="RangeBlock"/>-port blocks it
+    /// covers whole (ranges, never overlapping those of another rule) and its ports outside them one by one (fewer
+    /// than 2 × <see cref="RangeBlock"/>).
+    /// </summary>
+    private static IEnumerable<(IPAddress, byte, ushort, ushort)> Keys(LearnedAddress r)
     {
         if (r.Ports.Count == 0)
         {
-            yield return (r.Address, 0, 0);
+            yield return (r.Address, 0, 0, 0);
             yield break;
         }
 
-        foreach (var span in r.Ports.Where(p => p.To - p.From < MaxPortsPerRule))
+        foreach (var span in r.Ports)
         {
-            for (var port = (int)span.From; port <= span.To; port++)
+            int from = span.From, to = span.To;
+            if (to - from < MaxPortsPerRule)
             {
-                yield return (r.Address, span.Protocol, (ushort)port);
+                for (var port = from; port <= to; port++)
+                {
+                    yield return (r.Address, span.Protocol, (ushort)port, 0);
+                }
+
+                continue;
+            }
+
+            var firstBlock = (from + RangeBlock - 1) / RangeBlock;
+            var endBlock = (to + 1) / RangeBlock; // one past the last whole block
+            for (var port = from; port < firstBlock * RangeBlock; port++)
+            {
+                yield return (r.Address, span.Protocol, (ushort)port, 0);
+            }
+
+            for (var block = firstBlock; block < endBlock; block++)
+            {
+                yield return (r.Address, span.Protocol, (ushort)(block * RangeBlock), (ushort)((block * RangeBlock) + RangeBlock - 1));
+            }
+
+            for (var port = endBlock * RangeBlock; port <= to; port++)
+            {
+                yield return (r.Address, span.Protocol, (ushort)port, 0);
             }
         }
     }

@@ -26,7 +26,11 @@ public sealed partial class AllowListEnforcer
                 {
                     var mine = elements.Where(e => e.Address.AddressFamily == f.Family).ToList();
                     var hosts = mine.Where(e => e.Protocol == 0).Select(e => NftSetElement.Address(e.Address, e.Timeout)).ToList();
-                    var ports = mine.Where(e => e.Protocol != 0).Select(e => NftSetElement.AddressProtocolPort(e.Address, e.Protocol, e.Port, e.Timeout)).ToList();
+                    var ports = mine.Where(e => e.Protocol != 0 && !e.IsRange).Select(e => NftSetElement.AddressProtocolPort(e.Address, e.Protocol, e.Port, e.Timeout)).ToList();
+                    var ranges = mine.Where(e => e.IsRange).Select(e => NftSetElement.AddressProtocolPort(e.Address, e.Protocol, e.Port, e.Timeout) with
+                    {
+                        KeyEnd = NftSetElement.AddressProtocolPort(e.Address, e.Protocol, e.LastPort).Key,
+                    }).ToList();
                     if (hosts.Count > 0)
                     {
                         batch.AddElements(f.Learned, hosts);
@@ -35,6 +39,11 @@ public sealed partial class AllowListEnforcer
                     if (ports.Count > 0)
                     {
                         batch.AddElements(f.LearnedPorts, ports);
+                    }
+
+                    if (ranges.Count > 0)
+                    {
+                        batch.AddElements(f.LearnedRanges, ranges);
                     }
                 }
 
@@ -51,7 +60,7 @@ public sealed partial class AllowListEnforcer
         var f = TableLayout.Families.First(l => l.Family == family);
         lock (_gate)
         {
-            return _nft.ListElements(f.Learned).Count + _nft.ListElements(f.LearnedPorts).Count;
+            return _nft.ListElements(f.Learned).Count + _nft.ListElements(f.LearnedPorts).Count + _nft.ListElements(f.LearnedRanges).Count;
         }
     }
 }

@@ -38,6 +38,7 @@ public sealed class FamilyLayout
         Inbound = Denied with { Name = "inbound" + suffix };
         Learned = Set("learned" + suffix, addr, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
         LearnedPorts = Set("learnedports" + suffix, service, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
+        LearnedRanges = Set("learnedranges" + suffix, service, NftSetFlags.Interval | NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
     }
 
     /// <summary>The most elements a learned set holds.</summary>
@@ -97,11 +98,18 @@ public sealed class FamilyLayout
     /// <summary>Learned addresses of port-restricted domain entries: <c>addr . l4proto . port</c>, each with its timeout.</summary>
     public NftSet LearnedPorts { get; }
 
+    /// <summary>
+    /// Learned addresses of domain entries whose port rules span more than 1,024 ports: <c>addr . l4proto . port</c>
+    /// ranges of aligned 256-port blocks (equal or disjoint, so elements of two entries never overlap), each with its
+    /// timeout; the rule's ports outside whole blocks are single elements of <see cref="LearnedPorts"/>.
+    /// </summary>
+    public NftSet LearnedRanges { get; }
+
     /// <summary>The allow-sets with counters, as (outbound, reply) pairs.</summary>
     public IEnumerable<(NftSet Out, NftSet In)> AllowPairs => [(Hosts, HostsIn), (Nets, NetsIn), (Ports, PortsIn)];
 
     /// <summary>Every set of this family.</summary>
-    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts];
+    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts, LearnedRanges];
 
     /// <summary>The recording sets (dynamic): denied destinations and denied inbound connections.</summary>
     public IEnumerable<NftSet> RecordingSets => [Denied, Inbound];

@@ -85,6 +85,7 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Learned.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name), NftImmediate.Accept]));
@@ -94,6 +95,7 @@ public sealed class TableLayout
             // Clients to addresses the DNS proxy learned (each element expires on its own).
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Learned.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
         }
 
         var related = NftCt.StateIsAnyOf(NftCtState.Related);
@@ -106,6 +108,7 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.Learned.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
 
             // Internal destinations are left alone: clients may reach them, and their replies come back.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Internal.Name), NftImmediate.Accept]));

@@ -8,19 +8,25 @@ using OutputGuard.Agent.Gateway.Dns;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Netlink.Nftables;
 using OutputGuard.Testing;
+using static System.FormattableString;
 
 namespace OutputGuard.Bench.Gateway;
 
 /// <summary>
 /// The DNS proxy's lookup latency against a direct lookup of the same upstream (a real dnsmasq on loopback), in one
-/// run: sequential lookups (one outstanding) for p50/p99, then concurrent lookups for throughput per core of the
-/// proxy's own CPU (process CPU of the proxy run less that of the direct run for the same lookups). The proxy runs
-/// in-process (the real DnsProxy, handler, learner) with the real enforcer in a namespace of its own; learning is a
-/// kernel batch per answer.
+/// run: after a warm-up of every path (at least 2 s each, so tier-1 JIT is done before the window), sequential lookups
+/// (one outstanding), interleaved lookup by lookup across the paths so that all see the same moments of the machine,
+/// for p50/p99; a trivial UDP echo in this process is a second baseline (what one async .NET UDP round trip costs
+/// here). Then concurrent lookups for throughput per core of the proxy's own CPU (process CPU of the proxy run less
+/// that of the direct run for the same lookups). The proxy runs in-process (the real DnsProxy, handler, learner)
+/// with the real enforcer in a namespace of its own; a new address costs a kernel batch, a known one whose element
+/// is held for TTL + grace costs none.
 /// </summary>
 internal static class DnsBench
 {
     private const int Names = 1000;
+    private const string WarmName = "warm.wild.bench.test";
+    private const int MaxNewNames = 25_000;
 
     public static async Task<List<string[]>> RunAsync(int lookups, int concurrency)
     {
@@ -30,9 +36,12 @@ internal static class DnsBench
         try
         {
             Tool.Run("ip", "netns", "add", netns);
+            lookups = Math.Min(lookups, MaxNewNames);
             File.WriteAllLines(Path.Combine(dir, "hosts"), Enumerable.Range(0, Names)
                 .Select(i => string.Create(CultureInfo.InvariantCulture, $"203.0.{113 - (i / 250)}.{(i % 250) + 1} n{i}.wild.bench.test"))
-                .Append("198.51.100.7 plain.bench.test"));
+                .Concat(Enumerable.Range(0, lookups).Select(i => string.Create(CultureInfo.InvariantCulture, $"203.0.{109 - (i / 250)}.{(i % 250) + 1} {NewName(i)}")))
+                .Append("198.51.100.7 plain.bench.test")
+                .Append("192.0.2.7 " + WarmName));
             var upstream = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
             dnsmasq = Process.Start(new ProcessStartInfo("/usr/sbin/dnsmasq",
                 [
@@ -70,19 +79,40 @@ internal static class DnsBench
                 var proxyEndpoint = settings.Listen[0];
                 var rows = new List<string[]>();
 
-                // Warm-up (JIT, dnsmasq's cache), then the sequential latency runs, interleaved so both see the same machine.
-                await Sequential(upstream, "plain.bench.test", 200);
-                await Sequential(proxyEndpoint, "plain.bench.test", 200);
-                var direct = await Sequential(upstream, "plain.bench.test", lookups);
-                var forward = await Sequential(proxyEndpoint, "plain.bench.test", lookups);
-                var learn = await Sequential(proxyEndpoint, null, lookups);
+                // A trivial UDP echo in this process: the floor of an async .NET UDP round trip on this machine (the
+                // scheduler and the thread pool), measured in the same run as a second baseline.
+                using var echo = new UdpEcho();
+
+                // Warm-up, each path for at least 2 s (tier-1 JIT, dnsmasq's cache; warm-up names of their own for the
+                // learn path), so that the measured windows see no JIT.
+                await WarmUp(upstream, "plain.bench.test");
+                await WarmUp(echo.Endpoint, "plain.bench.test");
+                await WarmUp(proxyEndpoint, "plain.bench.test");
+                await WarmUp(proxyEndpoint, WarmName);
+
+                // The latency runs, one outstanding lookup, interleaved lookup by lookup (direct, echo, forward, learn
+                // new, learn known, again), so that every path sees the same moments of the machine.
+                var paths = new (IPEndPoint Server, Func<int, string> Name)[]
+                {
+                    (upstream, _ => "plain.bench.test"),
+                    (echo.Endpoint, _ => "plain.bench.test"),
+                    (proxyEndpoint, _ => "plain.bench.test"),
+                    (proxyEndpoint, NewName),
+                    (proxyEndpoint, i => string.Create(CultureInfo.InvariantCulture, $"n{i % Names}.wild.bench.test")),
+                };
+                await Sequential(proxyEndpoint, null, Names); // every known name learned once, before the window
+                var (samples, gcs) = await Interleaved(paths, lookups);
+                var (direct, echoed, forward, learnNew, learnKnown) = (samples[0], samples[1], samples[2], samples[3], samples[4]);
 
                 var (directRate, directCpu) = await Concurrent(upstream, "plain.bench.test", lookups, concurrency);
                 var (forwardRate, forwardCpu) = await Concurrent(proxyEndpoint, "plain.bench.test", lookups, concurrency);
                 var (learnRate, learnCpu) = await Concurrent(proxyEndpoint, null, lookups, concurrency);
                 rows.Add(["direct to dnsmasq", Ms(P(direct, 0.5)), Ms(P(direct, 0.99)), "", Rate(directRate) + " (client only)", ""]);
+                rows.Add(["UDP echo in this process (the runtime's floor)", Ms(P(echoed, 0.5)), Ms(P(echoed, 0.99)), Ms(P(echoed, 0.99) - P(direct, 0.99)), "", ""]);
                 rows.Add(["proxy, name of no entry (forward)", Ms(P(forward, 0.5)), Ms(P(forward, 0.99)), Ms(P(forward, 0.99) - P(direct, 0.99)), Rate(forwardRate), PerCore(lookups, forwardCpu - directCpu)]);
-                rows.Add(["proxy, wildcard match (learn: kernel batch, then answer)", Ms(P(learn, 0.5)), Ms(P(learn, 0.99)), Ms(P(learn, 0.99) - P(direct, 0.99)), Rate(learnRate), PerCore(lookups, learnCpu - directCpu)]);
+                rows.Add(["proxy, wildcard match, new address (kernel batch, then answer)", Ms(P(learnNew, 0.5)), Ms(P(learnNew, 0.99)), Ms(P(learnNew, 0.99) - P(direct, 0.99)), "", ""]);
+                rows.Add(["proxy, wildcard match, known address (held: no batch)", Ms(P(learnKnown, 0.5)), Ms(P(learnKnown, 0.99)), Ms(P(learnKnown, 0.99) - P(direct, 0.99)), Rate(learnRate), PerCore(lookups, learnCpu - directCpu)]);
+                rows.Add([Invariant($"(GCs in the latency window, gen 0/1/2: {gcs}; {lookups} lookups per path)"), "", "", "", "", ""]);
                 return rows;
             }
             finally
@@ -104,22 +134,64 @@ internal static class DnsBench
         }
     }
 
-    private static async Task<List<double>> Sequential(IPEndPoint server, string? name, int count)
+    private static async Task WarmUp(IPEndPoint server, string name)
+    {
+        var until = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            await Sequential(server, name, 200);
+        }
+    }
+
+    private static string NewName(int i) => string.Create(CultureInfo.InvariantCulture, $"m{i}.wild.bench.test");
+
+    private static async Task<(List<double>[] Samples, string Gcs)> Interleaved((IPEndPoint Server, Func<int, string> Name)[] paths, int count)
+    {
+        var sockets = new Socket[paths.Length];
+        try
+        {
+            for (var p = 0; p < paths.Length; p++)
+            {
+                sockets[p] = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                await sockets[p].ConnectAsync(paths[p].Server);
+            }
+
+            var queries = paths.Select(path => Enumerable.Range(0, count).Select(i => Query(path.Name(i), i)).ToList()).ToList();
+            var samples = paths.Select(_ => new List<double>(count)).ToArray();
+            var buffer = new byte[4096];
+            int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            for (var i = 0; i < count; i++)
+            {
+                for (var p = 0; p < paths.Length; p++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    await sockets[p].SendAsync(queries[p][i], SocketFlags.None);
+                    await sockets[p].ReceiveAsync(buffer, SocketFlags.None);
+                    samples[p].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            }
+
+            return (samples, Invariant($"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}"));
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket?.Dispose();
+            }
+        }
+    }
+
+    private static async Task Sequential(IPEndPoint server, string? name, int count)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         await socket.ConnectAsync(server);
         var buffer = new byte[4096];
-        var samples = new List<double>(count);
         for (var i = 0; i < count; i++)
         {
-            var query = Query(name ?? string.Create(CultureInfo.InvariantCulture, $"n{i % Names}.wild.bench.test"), i);
-            var t = Stopwatch.GetTimestamp();
-            await socket.SendAsync(query, SocketFlags.None);
+            await socket.SendAsync(Query(name ?? string.Create(CultureInfo.InvariantCulture, $"n{i % Names}.wild.bench.test"), i), SocketFlags.None);
             await socket.ReceiveAsync(buffer, SocketFlags.None);
-            samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
-
-        return samples;
     }
 
     private static async Task<(double Rate, double CpuSeconds)> Concurrent(IPEndPoint server, string? name, int count, int concurrency)

@@ -66,12 +66,17 @@ public abstract class DnsLab : GatewayLab
     protected Task RulesReceivedAsync(int count) =>
         Eventually.True(() => Agent.Output.Contains($"Received {count} domain rules", StringComparison.Ordinal), TimeSpan.FromSeconds(30), $"the agent received {count} domain rules");
 
-    /// <summary>Whether one of the gateway's learned sets (all ports or port-restricted, either family) holds <paramref name="address"/> (nft -j).</summary>
-    protected bool Learned(IPAddress address) => LearnedSets().Contains($"\"{address}\"", StringComparison.Ordinal);
+    /// <summary>Whether one of the gateway's learned sets (all ports, ports or port ranges, either family) holds <paramref name="address"/> (nft -j).</summary>
+    protected bool Learned(IPAddress address) => Learned(Lab.Gateway, address);
+
+    /// <summary>Whether the learned sets of the gateway in namespace <paramref name="gateway"/> hold <paramref name="address"/>.</summary>
+    protected static bool Learned(string gateway, IPAddress address) => LearnedSets(gateway).Contains($"\"{address}\"", StringComparison.Ordinal);
 
     /// <summary>The learned sets as nft -j prints them, read once.</summary>
-    protected string LearnedSets() =>
-        string.Concat(new[] { "learned4", "learnedports4", "learned6", "learnedports6" }.Select(set => Tool.In(Lab.Gateway, "nft", "-j", "list", "set", "inet", "outputguard", set)));
+    protected string LearnedSets() => LearnedSets(Lab.Gateway);
+
+    private static string LearnedSets(string gateway) =>
+        string.Concat(new[] { "learned4", "learnedports4", "learnedranges4", "learned6", "learnedports6", "learnedranges6" }.Select(set => Tool.In(gateway, "nft", "-j", "list", "set", "inet", "outputguard", set)));
 
     /// <summary>Adds an address to the internet namespace's loopback.</summary>
     protected void AddInternetAddress(IPAddress address)

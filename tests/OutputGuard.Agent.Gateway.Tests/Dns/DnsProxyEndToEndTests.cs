@@ -11,6 +11,7 @@ public sealed class DnsProxyEndToEndTests : DnsLab
 {
     private static readonly IPAddress EvilHost = IPAddress.Parse("198.51.100.21");
     private static readonly IPAddress InternalAnswer = IPAddress.Parse("10.10.0.77");
+    private static readonly IPAddress WidePorts = IPAddress.Parse("198.51.100.23");
     private static readonly IPAddress[] Big = [.. Enumerable.Range(100, 40).Select(i => IPAddress.Parse($"203.0.113.{i}"))];
 
     protected override bool Redirect => true;
@@ -24,6 +25,7 @@ public sealed class DnsProxyEndToEndTests : DnsLab
         (Lab.NetHost, "wild.test"),
         (EvilHost, "wild.test.evil.test"),
         (InternalAnswer, "inside.wild.test"),
+        (WidePorts, "x.wide.lab.test"),
         .. Big.Select(b => (b, "big.lab.test")),
     ];
 
@@ -125,6 +127,35 @@ public sealed class DnsProxyEndToEndTests : DnsLab
         Assert.Equal(Big.OrderBy(a => a.ToString()), DnsProbe.Addresses(tcp).OrderBy(a => a.ToString()));
         var learned = LearnedSets();
         Assert.All(Big, b => Assert.Contains($"\"{b}\"", learned, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Learned_address_of_a_rule_wider_than_1024_ports_allows_ports_inside_the_range_and_refuses_others()
+    {
+        AddInternetAddress(WidePorts);
+        var block = Lab.Serve(WidePorts, 2500); // inside a whole 256-port block (2304-2559): a range element
+        var edge = Lab.Serve(WidePorts, 1010); // below the first whole block (1024): a single-port element
+        var last = Lab.Serve(WidePorts, 3000); // the range's last port, past the last whole block (2816-3071 is not whole)
+        var above = Lab.Serve(WidePorts, 3001);
+        var below = Lab.Serve(WidePorts, 999);
+        // A wildcard: the control plane resolves no wildcard itself, so only what the proxy learned can allow it.
+        await ControlPlane.AllowAsync("*.wide.lab.test", "tcp/1000-3000", "udp/2000-9000");
+        await RulesReceivedAsync(1);
+        Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, block.Endpoint), "nothing before the client resolves");
+
+        Assert.Equal([WidePorts], DnsProbe.Addresses(await DnsProbe.QueryAsync(Lab.Client, Proxy4, "x.wide.lab.test")));
+        var sets = Tool.In(Lab.Gateway, "nft", "list", "set", "inet", "outputguard", "learnedranges4");
+        Assert.Contains("198.51.100.23 . tcp . 2304-2559", sets, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.23 . udp . 8704-8959", sets, StringComparison.Ordinal);
+        Assert.True(await HttpProbe.CanConnectAsync(Lab.Client, block.Endpoint), "tcp/2500, inside the range");
+        Assert.True(await HttpProbe.CanConnectAsync(Lab.Client, edge.Endpoint), "tcp/1010, inside the range");
+        Assert.True(await HttpProbe.CanConnectAsync(Lab.Client, last.Endpoint), "tcp/3000, the range's last port");
+        Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, above.Endpoint), "tcp/3001, outside the range");
+        Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, below.Endpoint), "tcp/999, outside the range");
+
+        // The ranges age out as the single elements do (TTL 1 s + grace 2 s + the refresh slack).
+        await Eventually.True(() => !Learned(WidePorts), TimeSpan.FromSeconds(20), "the learned ranges aged out");
+        Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, block.Endpoint), "tcp/2500 after TTL + grace");
     }
 
     [Fact]

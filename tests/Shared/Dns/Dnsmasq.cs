@@ -14,7 +14,8 @@ namespace OutputGuard.Testing;
 /// </summary>
 public sealed class Dnsmasq : IAsyncDisposable
 {
-    private const string Binary = "/usr/sbin/dnsmasq";
+    /// <summary>Where Debian's dnsmasq is.</summary>
+    internal const string Binary = "/usr/sbin/dnsmasq";
     private readonly ChildProcess _process;
     private readonly string _directory;
 
@@ -72,9 +73,7 @@ public sealed class Dnsmasq : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), HostsText(recordList, domain));
             List<string> args =
             [
-                "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={directory}/hosts",
-                $"--listen-address={endpoint.Address}", $"--port={endpoint.Port}", "--bind-interfaces", "--local-ttl=1",
-                $"--pid-file={directory}/pid", "--user=root", "--log-facility=-",
+                .. Arguments($"{directory}/hosts", endpoint.Address.ToString(), endpoint.Port, $"{directory}/pid"),
                 .. authoritative ? [$"--local=/{domain}/"] : Array.Empty<string>(),
                 .. cnameList.Select(c => $"--cname={c.Alias}.{domain},{c.Target}.{domain}"),
                 .. extraArgs ?? [],
@@ -96,6 +95,18 @@ public sealed class Dnsmasq : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The arguments every test dnsmasq starts with: in the foreground, answering from <paramref name="hostsFile"/> only
+    /// (no upstream, no /etc/hosts) on one address and port, TTL 1 s, as root (so it reads a 0700 temp dir), its pid
+    /// written once it listens.
+    /// </summary>
+    internal static List<string> Arguments(string hostsFile, string address, int port, string pidFile) =>
+    [
+        "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={hostsFile}", $"--listen-address={address}",
+        $"--port={port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--bind-interfaces", "--local-ttl=1",
+        $"--pid-file={pidFile}", "--user=root", "--log-facility=-",
+    ];
 
     /// <summary>Replaces every record and reloads dnsmasq (SIGHUP).</summary>
     public async Task SetRecordsAsync(IEnumerable<(string Label, string Address)> records)

@@ -1,11 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using OutputGuard.Agent.Gateway.Tests.Infrastructure;
-using OutputGuard.Testing;
-
-namespace OutputGuard.Agent.Gateway.Tests.Dns;
+namespace OutputGuard.Testing;
 
 /// <summary>
 /// Two real dnsmasq processes answering from one hosts file that tests rewrite: one in the root namespace on
@@ -18,7 +14,7 @@ public sealed class DnsUpstreams : IAsyncDisposable
     public static readonly IPAddress PublicResolver = IPAddress.Parse("198.51.100.53");
 
     private readonly string _dir = Directory.CreateTempSubdirectory("og-gw-dnsup-").FullName;
-    private readonly List<Process> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
 
     private DnsUpstreams()
     {
@@ -81,13 +77,7 @@ public sealed class DnsUpstreams : IAsyncDisposable
     {
         foreach (var p in _processes)
         {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-                await p.WaitForExitAsync();
-            }
-
-            p.Dispose();
+            await p.DisposeAsync();
         }
 
         Directory.Delete(_dir, recursive: true);
@@ -102,40 +92,20 @@ public sealed class DnsUpstreams : IAsyncDisposable
 
     private async Task StartOneAsync(string? netns, string address, int port, string[] local, string tag)
     {
-        var dnsmasq = new[]
-        {
-            "/usr/sbin/dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", $"--addn-hosts={HostsFile}", $"--listen-address={address}",
-            $"--port={port.ToString(CultureInfo.InvariantCulture)}", "--bind-interfaces", "--local-ttl=1", "--user=root", $"--pid-file={_dir}/{tag}.pid",
-            "--log-facility=-", "--dns-forward-max=1000",
-        }.Concat(local);
-        var info = new ProcessStartInfo(netns is null ? "/usr/sbin/dnsmasq" : "ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in netns is null ? dnsmasq.Skip(1) : new[] { "netns", "exec", netns }.Concat(dnsmasq))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(info)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        string[] dnsmasq = [.. Dnsmasq.Arguments(HostsFile, address, port, $"{_dir}/{tag}.pid"), "--dns-forward-max=1000", .. local];
+        var p = ChildProcess.Start(netns is null ? new CommandLine(Dnsmasq.Binary, dnsmasq) : new CommandLine("ip", ["netns", "exec", netns, Dnsmasq.Binary, .. dnsmasq]));
         try
         {
             await Eventually.True(() => File.Exists(Path.Combine(_dir, tag + ".pid")) || p.HasExited, TimeSpan.FromSeconds(20), $"dnsmasq ({tag}) started");
+            if (p.HasExited)
+            {
+                throw new InvalidOperationException($"dnsmasq ({tag}) exited with {p.ExitCode}");
+            }
         }
-        catch (TimeoutException)
+        catch
         {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
-            p.Dispose();
+            await p.DisposeAsync();
             throw;
-        }
-
-        if (p.HasExited)
-        {
-            var code = p.ExitCode;
-            p.Dispose();
-            throw new InvalidOperationException($"dnsmasq ({tag}) exited with {code}");
         }
 
         _processes.Add(p);
