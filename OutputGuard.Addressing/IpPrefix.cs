@@ -101,12 +101,12 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
         }
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        var addressText = slash < 0 ? text : text[..slash];
+        var addressText = slash < 0 ? text.AsSpan() : text.AsSpan(0, slash);
         if (!IPAddress.TryParse(addressText, out var address)
             || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
         {
-            error = $"'{addressText}' is not an IP address";
+            error = $"'{addressText.ToString()}' is not an IP address";
             return false;
         }
 
@@ -146,6 +146,53 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
 
     /// <summary>Whether the two prefixes share an address.</summary>
     public bool Overlaps(IpPrefix other) => other.Family == Family && (Contains(other) || other.Contains(this));
+
+    /// <summary>
+    /// Writes the canonical text (<see cref="ToString"/>) into <paramref name="destination"/>, for comparing a spelling
+    /// with it without making a string; false when it does not fit.
+    /// </summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten)
+    {
+        charsWritten = 0;
+        int n;
+        if (IsIPv4)
+        {
+            // Dotted decimal straight from the number: no IPAddress made.
+            n = 0;
+            var v4 = (uint)_bits;
+            for (var shift = 24; shift >= 0; shift -= 8)
+            {
+                if (!((v4 >> shift) & 0xFF).TryFormat(destination[n..], out var octet, default, CultureInfo.InvariantCulture) || n + octet + 1 > destination.Length)
+                {
+                    return false;
+                }
+
+                n += octet;
+                if (shift > 0)
+                {
+                    destination[n++] = '.';
+                }
+            }
+        }
+        else if (!Address.TryFormat(destination, out n))
+        {
+            return false;
+        }
+
+        if (n + 4 > destination.Length)
+        {
+            return false;
+        }
+
+        destination[n++] = '/';
+        if (!Length.TryFormat(destination[n..], out var digits, default, CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        charsWritten = n + digits;
+        return true;
+    }
 
     /// <summary>Canonical text: "203.0.113.0/24", "2001:db8::/32".</summary>
     public override string ToString() => $"{Address}/{Length.ToString(CultureInfo.InvariantCulture)}";

@@ -35,6 +35,20 @@ public sealed class AllowList
         ArgumentNullException.ThrowIfNull(destinations);
         ArgumentNullException.ThrowIfNull(storeId);
         var list = new AllowList { Revision = revision, StoreId = storeId };
+        if (destinations is IReadOnlyCollection<Destination> known)
+        {
+            // Sized once: a million hosts grow no hash set step by step (each step rehashes everything).
+            var (hosts, nets, ports) = (0, 0, 0);
+            foreach (var d in known)
+            {
+                _ = !d.AllPorts ? ports++ : d.Prefix.IsHost ? hosts++ : nets++;
+            }
+
+            list.Hosts.EnsureCapacity(hosts);
+            list.Nets.EnsureCapacity(nets);
+            list.Ports.EnsureCapacity(ports);
+        }
+
         foreach (var d in destinations)
         {
             list.Add(d);

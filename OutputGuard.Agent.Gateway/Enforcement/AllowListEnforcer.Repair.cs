@@ -19,6 +19,12 @@ public sealed partial class AllowListEnforcer
         {
             foreach (var set in f.AllowPairs.SelectMany(p => new[] { p.Out, p.In }))
             {
+                if (HostMirror.IsHosts(set))
+                {
+                    usedEvents |= RepairHosts(batch, set, fresh.Contains(set.Name), scope, findings);
+                    continue;
+                }
+
                 var mirror = MirrorOf(set);
                 if (fresh.Contains(set.Name))
                 {

@@ -18,6 +18,7 @@ public sealed partial class AllowListEnforcer : IDisposable
     private readonly EnforcerSettings _settings;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Dictionary<string, NftSetElement[]>> _mirror = new(StringComparer.Ordinal);
+    private readonly Dictionary<AddressFamily, HostMirror> _hosts = TableLayout.Families.ToDictionary(f => f.Family, f => new HostMirror(f));
     private readonly HashSet<Destination> _reportedSkips = [];
     private readonly Lock _gate = new();
     private TableMarker _marker = TableMarker.None;
@@ -39,10 +40,13 @@ public sealed partial class AllowListEnforcer : IDisposable
         {
             lock (_gate)
             {
-                return TableLayout.Families.SelectMany(f => f.AllowPairs).Sum(p => _mirror.TryGetValue(p.Out.Name, out var m) ? m.Count : 0);
+                return TableLayout.Families.Sum(f => _hosts[f.Family].Count + MirrorOf(f.Nets).Count + MirrorOf(f.Ports).Count);
             }
         }
     }
+
+    /// <summary>Where the time of the last <see cref="Apply(AllowList)"/> or delta went (diff, encoding, kernel, mirror).</summary>
+    public ApplyPhases LastApply { get; private set; } = ApplyPhases.None;
 
     /// <summary>The marker the table carried when <see cref="Start"/> adopted it; null when the table was new or had none.</summary>
     public TableMarker? AdoptedMarker { get; private set; }
@@ -131,7 +135,13 @@ public sealed partial class AllowListEnforcer : IDisposable
                 Log.TableAdjusted(_logger, string.Join("; ", findings));
             }
 
-            ReadAllowSets();
+            var aligned = new List<string>();
+            ReadAllowSets(aligned);
+            if (aligned.Count > 0)
+            {
+                Log.TableAdjusted(_logger, string.Join("; ", aligned));
+            }
+
             Committed();
             Log.TableAdopted(_logger, TableLayout.TableName, ElementCount);
         }
@@ -145,21 +155,22 @@ public sealed partial class AllowListEnforcer : IDisposable
         {
             return WithRepair(() =>
             {
-                var plan = new Dictionary<NftSet, Dictionary<string, NftSetElement[]>>();
+                var timer = new ApplyTimer();
+                var hosts = new List<HostDiff>();
+                var diffs = new List<SetDiff>();
                 foreach (var f in TableLayout.Families)
                 {
-                    var hosts = ElementCompiler.Hosts(Allowed(list.Hosts), f.Family);
+                    hosts.Add(DiffHosts(f, list));
                     var nets = ElementCompiler.Nets(Allowed(list.Nets), f.Family);
                     var ports = CompilePorts(list, f.Family);
-                    plan[f.Hosts] = hosts;
-                    plan[f.HostsIn] = hosts;
-                    plan[f.Nets] = nets;
-                    plan[f.NetsIn] = nets;
-                    plan[f.Ports] = ports;
-                    plan[f.PortsIn] = ports;
+                    diffs.Add(Diff(f.Nets, nets));
+                    diffs.Add(Diff(f.NetsIn, nets));
+                    diffs.Add(Diff(f.Ports, ports));
+                    diffs.Add(Diff(f.PortsIn, ports));
                 }
 
-                return Commit(plan.Select(p => Diff(p.Key, p.Value)).ToList(), list);
+                timer.Diffed();
+                return Commit(hosts, diffs, list, timer);
             });
         }
     }
@@ -176,19 +187,12 @@ public sealed partial class AllowListEnforcer : IDisposable
         {
             return WithRepair(() =>
             {
+                var timer = new ApplyTimer();
+                var hosts = new List<HostDiff>();
                 var diffs = new List<SetDiff>();
                 foreach (var f in TableLayout.Families)
                 {
-                    var added = Allowed(change.HostsAdded).Where(h => h.Prefix.Family == f.Family).Select(h => ElementCompiler.Host(h.Prefix)).ToList();
-                    var removed = change.HostsRemoved.Where(h => h.Prefix.Family == f.Family).Select(h => ElementCompiler.Host(h.Prefix)).ToList();
-                    foreach (var set in new[] { f.Hosts, f.HostsIn })
-                    {
-                        var mirror = MirrorOf(set);
-                        diffs.Add(new SetDiff(
-                            set,
-                            [.. added.Where(a => !mirror.ContainsKey(a.Key)).DistinctBy(a => a.Key)],
-                            [.. removed.Where(r => mirror.ContainsKey(r.Key)).DistinctBy(r => r.Key)]));
-                    }
+                    hosts.Add(DiffHosts(f, list, change));
 
                     if (change.NetsChanged)
                     {
@@ -205,7 +209,8 @@ public sealed partial class AllowListEnforcer : IDisposable
                     }
                 }
 
-                return Commit(diffs, list);
+                timer.Diffed();
+                return Commit(hosts, diffs, list, timer);
             });
         }
     }
@@ -236,22 +241,22 @@ public sealed partial class AllowListEnforcer : IDisposable
     private Dictionary<string, NftSetElement[]> CompilePorts(AllowList list, AddressFamily family) =>
         ElementCompiler.Ports(Allowed(list.Ports), family);
 
-    private IEnumerable<Destination> Allowed(IEnumerable<Destination> destinations)
+    private IEnumerable<Destination> Allowed(IEnumerable<Destination> destinations) => destinations.Where(IsAllowed);
+
+    /// <summary>Whether <paramref name="d"/> may be allowed (it touches no internal range); a refused one is logged once.</summary>
+    private bool IsAllowed(Destination d)
     {
-        foreach (var d in destinations)
+        if (!_settings.Internal.TryFindOverlap(d.Prefix, out var range))
         {
-            if (_settings.Internal.TryFindOverlap(d.Prefix, out var range))
-            {
-                if (_reportedSkips.Add(d))
-                {
-                    Log.InternalSkipped(_logger, d.ToString(), range.ToString() ?? string.Empty);
-                }
-
-                continue;
-            }
-
-            yield return d;
+            return true;
         }
+
+        if (_reportedSkips.Add(d))
+        {
+            Log.InternalSkipped(_logger, d.ToString(), range.ToString() ?? string.Empty);
+        }
+
+        return false;
     }
 
     private SetDiff Diff(NftSet set, Dictionary<string, NftSetElement[]> desired)
@@ -262,21 +267,36 @@ public sealed partial class AllowListEnforcer : IDisposable
         return new SetDiff(set, add, remove);
     }
 
-    private ApplyResult Commit(List<SetDiff> diffs, AllowList list)
+    private ApplyResult Commit(List<HostDiff> hosts, List<SetDiff> diffs, AllowList list, ApplyTimer timer)
     {
         var changes = diffs.Where(d => d.Add.Count > 0 || d.Remove.Count > 0).ToList();
+        var hostChanges = hosts.Where(h => !h.IsEmpty).ToList();
         var storeChanged = list.StoreId.Length > 0 && list.StoreId != _marker.StoreId;
-        if (changes.Count == 0 && !storeChanged)
+        if (changes.Count == 0 && hostChanges.Count == 0 && !storeChanged)
         {
+            LastApply = timer.Done(0, committed: false);
             return new ApplyResult(0, 0, false);
         }
 
         var marker = new TableMarker(list.StoreId.Length > 0 ? list.StoreId : _marker.StoreId, list.Revision);
+        int bytes;
         using (var batch = _nft.BeginBatch())
         {
+            foreach (var h in hostChanges.Where(h => h.Remove.Count > 0))
+            {
+                batch.DeleteKeys(h.Mirror.Layout.Hosts, h.Remove.Keys);
+                batch.DeleteKeys(h.Mirror.Layout.HostsIn, h.Remove.Keys);
+            }
+
             foreach (var d in changes.Where(d => d.Remove.Count > 0))
             {
                 batch.DeleteElements(d.Set, d.Remove.SelectMany(r => r.Value));
+            }
+
+            foreach (var h in hostChanges.Where(h => h.Add.Count > 0))
+            {
+                batch.AddKeys(h.Mirror.Layout.Hosts, h.Add.Keys);
+                batch.AddKeys(h.Mirror.Layout.HostsIn, h.Add.Keys);
             }
 
             foreach (var d in changes.Where(d => d.Add.Count > 0))
@@ -287,12 +307,20 @@ public sealed partial class AllowListEnforcer : IDisposable
             // The marker says what the sets hold, in the same transaction.
             batch.FlushChain(TableLayout.State);
             batch.AddRule(TableLayout.MarkerRule(marker));
+            bytes = batch.ByteCount;
+            timer.Encoded();
             batch.Commit();
         }
 
+        timer.Sent();
         Committed();
 
         _marker = marker;
+        foreach (var h in hostChanges)
+        {
+            h.Mirror.Apply(h.Remove.Keys, h.Add.Keys);
+        }
+
         foreach (var d in changes)
         {
             var mirror = MirrorOf(d.Set);
@@ -308,7 +336,11 @@ public sealed partial class AllowListEnforcer : IDisposable
         }
 
         var outbound = changes.Where(c => TableLayout.Families.Any(f => f.AllowPairs.Any(p => p.Out.Name == c.Set.Name))).ToList();
-        return new ApplyResult(outbound.Sum(c => c.Add.Count), outbound.Sum(c => c.Remove.Count), true);
+        LastApply = timer.Done(bytes, committed: true);
+        return new ApplyResult(
+            outbound.Sum(c => c.Add.Count) + hostChanges.Sum(h => h.Add.Count),
+            outbound.Sum(c => c.Remove.Count) + hostChanges.Sum(h => h.Remove.Count),
+            true);
     }
 
     private Dictionary<string, NftSetElement[]> MirrorOf(NftSet set) =>
@@ -317,12 +349,18 @@ public sealed partial class AllowListEnforcer : IDisposable
     private Dictionary<string, NftSetElement[]> ReadSet(NftSet set) =>
         ElementCompiler.FromKernel(_nft.ListElements(set), set.Flags.HasFlag(NftSetFlags.Interval), set.KeyType.IsConcat);
 
-    private void ReadAllowSets()
+    private void ReadAllowSets(List<string> findings)
     {
         foreach (var f in TableLayout.Families)
         {
             foreach (var (o, i) in f.AllowPairs)
             {
+                if (o == f.Hosts)
+                {
+                    ReadHosts(f, findings);
+                    continue;
+                }
+
                 foreach (var set in new[] { o, i })
                 {
                     _mirror[set.Name] = ReadSet(set);

@@ -6,23 +6,13 @@ using OutputGuard.Netlink.Nftables;
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
 /// <summary>
-/// Turns destinations into the set elements the kernel holds, and kernel elements back into comparable ids.
+/// Turns CIDR and port-restricted destinations into the set elements the kernel holds, and kernel elements back into
+/// comparable ids (single addresses go as raw keys: <see cref="HostMirror"/>).
 /// An entry is keyed by an id (the hex of its key, and of its closing key or interval end) and carries the
 /// kernel elements that make it up: one for a hash or concatenated element, start and end for an interval.
 /// </summary>
 public static class ElementCompiler
 {
-    /// <summary>The element of a single address.</summary>
-    public static KeyValuePair<string, NftSetElement[]> Host(IpPrefix host)
-    {
-        var e = NftSetElement.Address(host.Address);
-        return new(Convert.ToHexString(e.Key), [e]);
-    }
-
-    /// <summary>The hash-set elements of the hosts of one family.</summary>
-    public static Dictionary<string, NftSetElement[]> Hosts(IEnumerable<Destination> hosts, AddressFamily family) =>
-        hosts.Where(h => h.Prefix.Family == family).Select(h => Host(h.Prefix)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-
     /// <summary>
     /// The interval elements of CIDRs of one family: merged (no overlaps), adjacent blocks joined into one range.
     /// </summary>

@@ -44,7 +44,8 @@ public static class DestinationMapper
             return false;
         }
 
-        if (prefix.ToString() != destination.Prefix)
+        Span<char> canonical = stackalloc char[64];
+        if (!prefix.TryFormat(canonical, out var length) || !canonical[..length].SequenceEqual(destination.Prefix))
         {
             reason = $"prefix '{Shorten(destination.Prefix)}' is not in canonical form ({prefix})";
             return false;

@@ -31,12 +31,24 @@ public sealed class StateApplier
     public (long Ack, List<RefusedDestination> Refused) ApplySnapshot(long revision, string storeId, IEnumerable<Destination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
+        var parts = new SnapshotParts(revision);
+        parts.Add([.. destinations]);
+        return ApplySnapshot(storeId, parts);
+    }
+
+    /// <summary>Applies a whole snapshot whose parts were mapped as they arrived; returns the revision to acknowledge and what was refused.</summary>
+    public (long Ack, List<RefusedDestination> Refused) ApplySnapshot(string storeId, SnapshotParts snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         var started = Stopwatch.GetTimestamp();
-        var (accepted, refused) = DestinationMapper.Map(destinations);
-        Report(revision, refused);
-        var result = _state.Replace(AllowList.Of(revision, accepted, storeId));
+        var revision = snapshot.Revision;
+        Report(revision, snapshot.Refused);
+        var list = AllowList.Of(revision, snapshot.Accepted, storeId);
+        snapshot.Accepted.Clear();
+        snapshot.Accepted.TrimExcess();
+        var result = _state.Replace(list);
         Done(revision, "snapshot", result, started);
-        return (revision, refused);
+        return (revision, snapshot.Refused);
     }
 
     /// <summary>Applies one delta; returns the revision to acknowledge and what was refused. A gap throws (the stream resyncs).</summary>

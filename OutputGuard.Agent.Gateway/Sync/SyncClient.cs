@@ -141,7 +141,7 @@ public sealed class SyncClient : BackgroundService
 
     private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SyncStream stream, CancellationToken ct)
     {
-        List<Destination>? snapshot = null;
+        SnapshotParts? snapshot = null;
         long snapshotRevision = -1;
         await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
         {
@@ -152,7 +152,7 @@ public sealed class SyncClient : BackgroundService
                     var s = message.Snapshot;
                     if (s.Part == 0 || s.Revision != snapshotRevision)
                     {
-                        snapshot = [];
+                        snapshot = new SnapshotParts(s.Revision);
                         snapshotRevision = s.Revision;
                     }
 
@@ -161,7 +161,7 @@ public sealed class SyncClient : BackgroundService
                         throw new InvalidDataException($"snapshot {s.Revision} holds more than {MaxSnapshotDestinations} destinations");
                     }
 
-                    snapshot.AddRange(s.Destinations);
+                    snapshot.Add(s.Destinations);
                     if (s.Last)
                     {
                         if (s.StoreId.Length > 0 && !StoreIds.IsValid(s.StoreId))
@@ -169,7 +169,7 @@ public sealed class SyncClient : BackgroundService
                             throw new InvalidDataException($"snapshot {s.Revision} carries a malformed store id");
                         }
 
-                        applied = _applier.ApplySnapshot(s.Revision, s.StoreId, snapshot);
+                        applied = _applier.ApplySnapshot(s.StoreId, snapshot);
                         snapshot = null;
                     }
 

@@ -151,7 +151,17 @@ internal sealed class NetlinkWriter
         }
     }
 
-    private Span<byte> Reserve(int count)
+    /// <summary>Makes room for <paramref name="count"/> more bytes at once (a batch of known size grows once, not by doubling).</summary>
+    internal void EnsureCapacity(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, _length + count);
+        }
+    }
+
+    /// <summary>Appends <paramref name="count"/> bytes for the caller to fill (use the span at once: the buffer may move).</summary>
+    internal Span<byte> Reserve(int count)
     {
         if (_length + count > _buffer.Length)
         {

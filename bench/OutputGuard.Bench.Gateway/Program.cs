@@ -1,8 +1,11 @@
 // Gateway benchmarks (root, Linux): kernel apply latency, end-to-end update latency (API call → applied in the
 // gateway's kernel), forwarding throughput and agent memory, each with N destinations present against a baseline
 // measured in the same run.
-//   dotnet run -c Release -- [--destinations N] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
-//                            [--dns-lookups N] [--dns-only]   (the DNS proxy against direct lookups)
+//   dotnet run -c Release -- [--destinations N[,N…]] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
+//                            [--kernel-only] [--e2e-destinations N] [--dns-lookups N] [--dns-only]
+// The kernel rows run for every N of --destinations (e.g. 100000,1000000), each against the kernel's floor measured in
+// the same run; forwarding and revocation run at the largest N, the end-to-end agent run at --e2e-destinations
+// (default the smallest N: it fills the control plane one API call at a time). --kernel-only stops after the kernel rows.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -14,7 +17,9 @@ using OutputGuard.Netlink.Nftables;
 using OutputGuard.V1;
 using Destination = OutputGuard.Addressing.Destination;
 
-var destinations = Option("--destinations", 100_000);
+var sizes = Sizes("--destinations", [100_000]);
+var destinations = sizes.Max();
+var e2eDestinations = Option("--e2e-destinations", sizes.Min());
 var changes = Option("--changes", 1000);
 var seconds = Option("--seconds", 3);
 var flows = Option("--flows", 100_000);
@@ -30,8 +35,7 @@ if (args.Contains("--dns-only"))
 var settings = new EnforcerSettings { Internal = InternalRanges.Create([], BenchLab.TreatAsPublic.Split(',').Select(IpPrefix.Parse)) };
 
 // Public addresses from 11.0.0.0 on (one per destination), never the sink.
-static Destination Host(int i) => Destination.Any(IpPrefix.Host(new IPAddress(BitConverter.GetBytes(
-    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(0x0B000000 + i))))));
+static Destination Host(int i) => KernelBench.Host(i);
 
 var rows = new List<string[]>();
 var revocation = new List<string[]>();
@@ -39,22 +43,18 @@ var revocation = new List<string[]>();
 // 1. Kernel: one delta applied by the enforcer (diff + one netlink batch), with 0 and with N destinations present.
 using (var lab = new BenchLab())
 {
-    foreach (var present in new[] { 0, destinations })
+    foreach (var present in sizes.Prepend(0))
     {
+        if (present > 0)
+        {
+            rows.AddRange(KernelBench.Snapshot(lab, settings, present));
+        }
+
         BenchLab.Try("ip", "netns", "exec", lab.Gateway, "nft", "delete", "table", "inet", TableLayout.TableName);
         using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
         enforcer.Start();
         var list = AllowList.Of(1, Enumerable.Range(0, present).Select(Host));
-        var load = Stopwatch.StartNew();
         enforcer.Apply(list);
-        load.Stop();
-        if (present > 0)
-        {
-            rows.Add(["kernel: load snapshot", present.ToString("N0", CultureInfo.InvariantCulture), Ms(load.Elapsed.TotalMilliseconds), "", ""]);
-            var again = Stopwatch.StartNew();
-            var result = enforcer.Apply(AllowList.Of(2, list.All.ToList()));
-            rows.Add(["kernel: equal snapshot (no batch)", present.ToString("N0", CultureInfo.InvariantCulture), Ms(again.Elapsed.TotalMilliseconds), result.Committed ? "COMMITTED" : "no change", ""]);
-        }
 
         var samples = new List<double>();
         using var probe = NftConnection.OpenIn(lab.Gateway);
@@ -98,8 +98,12 @@ using (var lab = new BenchLab())
     }
 }
 
-Print("Kernel apply (AllowListEnforcer, in-process)", ["what", "present", "median / time", "p99 / note", ""], Ratio(rows, "kernel: apply one delta"));
+Print("Kernel apply (AllowListEnforcer, in-process; floor: one raw batch of the same keys, this run)", ["what", "present", "median / time", "p99 / ratio / note", "delta ratio"], Ratio(rows, "kernel: apply one delta"));
 rows.Clear();
+if (args.Contains("--kernel-only"))
+{
+    return;
+}
 
 // 2. Throughput through the gateway: no table against the table holding N destinations (the sink allowed).
 using (var lab = new BenchLab())
@@ -177,12 +181,12 @@ if (!args.Contains("--skip-end-to-end"))
     await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, ct) =>
     {
         int i;
-        while ((i = Interlocked.Increment(ref next)) <= destinations)
+        while ((i = Interlocked.Increment(ref next)) <= e2eDestinations)
         {
             await processes.Entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = Host(i).Prefix.Address.ToString() } }, cancellationToken: ct);
         }
     });
-    revision += destinations;
+    revision += e2eDestinations;
     await WaitApplied(revision, TimeSpan.FromMinutes(10));
     fill.Stop();
     var memoryFull = processes.AgentRssMiB();
@@ -193,15 +197,15 @@ if (!args.Contains("--skip-end-to-end"))
     var memoryScraped = processes.AgentRssMiB();
     var series = page.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal));
     rows.Add(["API → kernel, one change", "0", Ms(Median(empty)), Ms(P99(empty)), "1.00"]);
-    rows.Add(["API → kernel, one change", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(full)), Ms(P99(full)), (Median(full) / Median(empty)).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add(["API → kernel, one change", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(full)), Ms(P99(full)), (Median(full) / Median(empty)).ToString("0.00", CultureInfo.InvariantCulture)]);
     rows.Add(["  of which the API call returns", "0", Ms(Median(apiEmpty)), Ms(P99(apiEmpty)), ""]);
-    rows.Add(["  of which the API call returns", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(apiSamples)), Ms(P99(apiSamples)), ""]);
-    rows.Add([$"fill {destinations:N0} entries via API (8 parallel)", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(fill.Elapsed.TotalMilliseconds), "", ""]);
+    rows.Add(["  of which the API call returns", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(apiSamples)), Ms(P99(apiSamples)), ""]);
+    rows.Add([$"fill {e2eDestinations:N0} entries via API (8 parallel)", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(fill.Elapsed.TotalMilliseconds), "", ""]);
     Print($"End-to-end update latency ({changes} changes each, after {changes} warm-up changes)", ["what", "present", "median", "p99", "ratio"], rows);
     rows.Clear();
     rows.Add(["agent RSS", "0", memoryEmpty.ToString("0.0", CultureInfo.InvariantCulture), "1.00"]);
-    rows.Add(["agent RSS", destinations.ToString("N0", CultureInfo.InvariantCulture), memoryFull.ToString("0.0", CultureInfo.InvariantCulture), (memoryFull / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
-    rows.Add([$"agent RSS after one scrape ({series:N0} iptables_bytes_count series, {scrape.Elapsed.TotalSeconds:0.0} s)", destinations.ToString("N0", CultureInfo.InvariantCulture), memoryScraped.ToString("0.0", CultureInfo.InvariantCulture), (memoryScraped / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add(["agent RSS", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), memoryFull.ToString("0.0", CultureInfo.InvariantCulture), (memoryFull / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
+    rows.Add([$"agent RSS after one scrape ({series:N0} iptables_bytes_count series, {scrape.Elapsed.TotalSeconds:0.0} s)", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), memoryScraped.ToString("0.0", CultureInfo.InvariantCulture), (memoryScraped / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
     Print("Agent memory (VmRSS, MiB)", ["what", "destinations", "MiB", "ratio"], rows);
 
     async Task<List<double>> Changes(int count)
@@ -246,6 +250,12 @@ if (!args.Contains("--skip-end-to-end"))
 }
 
 Print("DNS lookup latency, proxy against direct, one run (UDP, loopback dnsmasq)", dnsHeader, await DnsBench.RunAsync(Option("--dns-lookups", 10_000), 8));
+
+int[] Sizes(string name, int[] fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 ? [.. args[at + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : fallback;
+}
 
 int Option(string name, int fallback)
 {

@@ -86,6 +86,62 @@ public sealed class AllowListEnforcerTests : IDisposable
     }
 
     [Fact]
+    public void Host_removed_and_added_again_in_one_delta_stays_in_both_hosts_sets()
+    {
+        using var enforcer = Enforcer();
+        var list = AllowList.Of(1, [D("203.0.113.10/32"), D("2001:db8::10/128")]);
+        enforcer.Apply(list);
+
+        var change = list.Apply(2, [D("203.0.113.10/32"), D("2001:db8::11/128")], [D("203.0.113.10/32"), D("2001:db8::10/128")]);
+        enforcer.Apply(list, change);
+
+        Assert.Contains("203.0.113.10", _ns.Nft("list", "set", "inet", "outputguard", "hosts4"), StringComparison.Ordinal);
+        Assert.Contains("203.0.113.10", _ns.Nft("list", "set", "inet", "outputguard", "hosts4_in"), StringComparison.Ordinal);
+        var hosts6 = _ns.Nft("list", "set", "inet", "outputguard", "hosts6");
+        Assert.Contains("2001:db8::11", hosts6, StringComparison.Ordinal);
+        Assert.DoesNotContain("2001:db8::10", hosts6, StringComparison.Ordinal);
+        Assert.Equal(2, enforcer.ElementCount);
+    }
+
+    [Fact]
+    public void Reply_hosts_set_that_differs_from_the_outbound_one_at_adoption_is_made_equal_to_it()
+    {
+        using (var first = Enforcer())
+        {
+            first.Apply(AllowList.Of(1, [D("203.0.113.10/32"), D("203.0.113.11/32")]));
+        }
+
+        _ns.Nft("delete", "element", "inet", "outputguard", "hosts4_in", "{ 203.0.113.11 }");
+        _ns.Nft("add", "element", "inet", "outputguard", "hosts4_in", "{ 198.51.100.99 }");
+
+        using var second = Enforcer();
+
+        var reply = _ns.Nft("list", "set", "inet", "outputguard", "hosts4_in");
+        Assert.Contains("203.0.113.11", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("198.51.100.99", reply, StringComparison.Ordinal);
+        Assert.Equal(2, second.ElementCount);
+    }
+
+    [Fact]
+    public void Snapshot_reports_where_its_time_went_and_an_equal_one_sends_no_batch()
+    {
+        using var enforcer = Enforcer();
+        var destinations = Enumerable.Range(0, 2000).Select(i => D($"203.0.{112 + (i / 250)}.{i % 250}/32")).ToList();
+
+        enforcer.Apply(AllowList.Of(1, destinations));
+        var load = enforcer.LastApply;
+        enforcer.Apply(AllowList.Of(2, destinations));
+        var equal = enforcer.LastApply;
+
+        Assert.True(load.Committed);
+        Assert.InRange(load.BatchBytes, 2 * 2000 * 16, int.MaxValue); // both hosts sets, 16 bytes a key at least
+        Assert.True(load.Kernel > TimeSpan.Zero);
+        Assert.False(equal.Committed);
+        Assert.Equal(0, equal.BatchBytes);
+        Assert.Equal(2000, enforcer.ElementCount);
+    }
+
+    [Fact]
     public void Overlapping_cidrs_are_merged_into_one_interval()
     {
         using var enforcer = Enforcer();

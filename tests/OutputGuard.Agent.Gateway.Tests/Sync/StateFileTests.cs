@@ -38,6 +38,28 @@ public sealed class StateFileTests : IDisposable
     }
 
     [Fact]
+    public void State_file_larger_than_its_write_buffer_round_trips_every_line_and_its_checksum()
+    {
+        // 30,000 lines of every kind are several write buffers: each buffer feeds the checksum once.
+        var destinations = Enumerable.Range(0, 10_000).SelectMany(i => new[]
+        {
+            D($"203.{i / 256}.{i % 256}.1/32"),
+            D($"2001:db8:{i:x}::/48 6 8000 8100"),
+            D($"198.{i / 256}.{i % 256}.0/24 17 53 53"),
+        }).ToList();
+        var file = new StateFile(PathOf("large"));
+
+        file.Write(AllowList.Of(7, destinations, Store));
+        var read = file.Read()!;
+
+        Assert.Equal(7, read.Revision);
+        Assert.Equal(destinations.ToHashSet(), read.All.ToHashSet());
+        var text = File.ReadAllText(file.Path);
+        Assert.Equal(text.Length, Encoding.UTF8.GetByteCount(text));
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Torn_last_line_is_refused_not_read_as_another_address()
     {
         var file = Written("198.51.100.77/32", "203.0.113.10/32");

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using OutputGuard.Netlink.Nftables;
+
+namespace OutputGuard.Agent.Gateway.Enforcement;
+
+/// <summary>
+/// What the enforcer applied to the hash allow-sets of one family — the hosts set and its reply twin, which always
+/// hold the same: the addresses as numbers, with no object or string per address (a million IPv4 hosts are about
+/// 36 MB here, where keyed element records took over 200 MB), and their keys in network order for a batch.
+/// </summary>
+internal sealed class HostMirror
+{
+    private readonly HashSet<UInt128> _addresses = [];
+
+    internal HostMirror(FamilyLayout family)
+    {
+        Layout = family;
+        KeyLength = family.AddressLength;
+    }
+
+    /// <summary>The family whose hosts sets this mirrors.</summary>
+    internal FamilyLayout Layout { get; }
+
+    /// <summary>4 or 16: the bytes of one key.</summary>
+    internal int KeyLength { get; }
+
+    /// <summary>How many addresses the sets hold.</summary>
+    internal int Count => _addresses.Count;
+
+    /// <summary>Every address, as a number.</summary>
+    internal IEnumerable<UInt128> Addresses => _addresses;
+
+    internal bool Contains(UInt128 address) => _addresses.Contains(address);
+
+    /// <summary>Replaces the contents with the keys of elements read from the kernel.</summary>
+    internal void Reset(IReadOnlyList<NftSetElement> kernel)
+    {
+        _addresses.Clear();
+        _addresses.EnsureCapacity(kernel.Count);
+        foreach (var e in kernel)
+        {
+            _addresses.Add(ElementCompiler.Number(e.Key));
+        }
+    }
+
+    /// <summary>Applies a committed change: the keys of <paramref name="removed"/> go, those of <paramref name="added"/> come.</summary>
+    internal void Apply(ReadOnlySpan<byte> removed, ReadOnlySpan<byte> added)
+    {
+        for (var at = 0; at < removed.Length; at += KeyLength)
+        {
+            _addresses.Remove(ElementCompiler.Number(removed.Slice(at, KeyLength)));
+        }
+
+        _addresses.EnsureCapacity(_addresses.Count + (added.Length / KeyLength));
+        for (var at = 0; at < added.Length; at += KeyLength)
+        {
+            _addresses.Add(ElementCompiler.Number(added.Slice(at, KeyLength)));
+        }
+    }
+
+    /// <summary>A buffer for the keys of this family, back to back in network order (what <see cref="NftBatch.AddKeys"/> takes).</summary>
+    internal KeyWriter Writer() => new(KeyLength);
+
+    /// <summary>Addresses as keys, back to back in network order.</summary>
+    internal sealed class KeyWriter(int keyLength)
+    {
+        private readonly ArrayBufferWriter<byte> _keys = new();
+
+        internal int Count => _keys.WrittenCount / keyLength;
+
+        internal ReadOnlySpan<byte> Keys => _keys.WrittenSpan;
+
+        internal void Write(UInt128 address)
+        {
+            var span = _keys.GetSpan(keyLength);
+            if (keyLength == 4)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(span, (uint)address);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(span, address);
+            }
+
+            _keys.Advance(keyLength);
+        }
+    }
+
+    /// <summary>Whether <paramref name="set"/> is a hosts set (outbound or reply) of either family.</summary>
+    internal static bool IsHosts(NftSet set) =>
+        TableLayout.Families.Any(f => f.Hosts.Name == set.Name || f.HostsIn.Name == set.Name);
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using OutputGuard.Addressing;
+using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Sync;
+using OutputGuard.Netlink.Nftables;
+using Destination = OutputGuard.Addressing.Destination;
+using WireDestination = OutputGuard.V1.Destination;
+
+namespace OutputGuard.Bench.Gateway;
+
+/// <summary>
+/// A snapshot of N hosts into the enforcer, against the kernel's floor measured in the same run: one raw batch of
+/// the same N keys (pre-encoded, no diff, no mirror) into the same sets. Rows: the floor, the load with its phases,
+/// the equal snapshot, the gateway's sync path (wire → destinations → list, state file), memory.
+/// </summary>
+internal static class KernelBench
+{
+    /// <summary>Public addresses from 11.0.0.0 on (one per destination), never the sink.</summary>
+    public static Destination Host(int i) => Destination.Any(IpPrefix.Host(new IPAddress(BitConverter.GetBytes(
+        System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(0x0B000000 + i))))));
+
+    public static List<string[]> Snapshot(BenchLab lab, EnforcerSettings settings, int n)
+    {
+        var rows = new List<string[]>();
+        var count = n.ToString("N0", CultureInfo.InvariantCulture);
+
+        // The floor: the keys already encoded, one batch into the empty sets the enforcer made.
+        var keys = new byte[4 * n];
+        for (var i = 0; i < n; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(keys.AsSpan(4 * i), (uint)(0x0B000000 + i));
+        }
+
+        var one = Floor(lab, settings, keys, [FamilyLayout.V4.Hosts]);
+        var both = Floor(lab, settings, keys, [FamilyLayout.V4.Hosts, FamilyLayout.V4.HostsIn]);
+        rows.Add(["floor: one raw batch, N keys into one counter hash set", count, Ms(one), "", ""]);
+        rows.Add(["floor: one raw batch, N keys into hosts + hosts_in (what a load writes)", count, Ms(both), "1.00", ""]);
+
+        // The gateway's sync path: wire destinations (as a snapshot brings them) → destinations → the list.
+        var wire = new List<WireDestination>(n);
+        for (var i = 0; i < n; i++)
+        {
+            wire.Add(new WireDestination { Prefix = Host(i).Prefix.ToString() });
+        }
+
+        var map = Stopwatch.StartNew();
+        var (accepted, refused) = DestinationMapper.Map(wire);
+        map.Stop();
+        var build = Stopwatch.StartNew();
+        var list = AllowList.Of(1, accepted, "bench");
+        build.Stop();
+        wire.Clear();
+        accepted.Clear();
+        rows.Add(["sync: map N wire destinations (parse, canonical check)", count, Ms(map.Elapsed.TotalMilliseconds), refused.Count == 0 ? "" : "REFUSED", ""]);
+        rows.Add(["sync: build the AllowList", count, Ms(build.Elapsed.TotalMilliseconds), "", ""]);
+
+        Delete(lab);
+        using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance);
+        enforcer.Start();
+        var load = Stopwatch.StartNew();
+        enforcer.Apply(list);
+        load.Stop();
+        var phases = enforcer.LastApply;
+        rows.Add(["kernel: load snapshot into an empty table", count, Ms(load.Elapsed.TotalMilliseconds), Ratio(load.Elapsed.TotalMilliseconds, both), ""]);
+        rows.Add(["  diff (hosts compared, CIDR and port sets compiled)", count, Ms(phases.Diff.TotalMilliseconds), "", ""]);
+        rows.Add([$"  encode ({phases.BatchBytes / 1048576.0:0.0} MiB batch)", count, Ms(phases.Encode.TotalMilliseconds), "", ""]);
+        rows.Add(["  kernel (send of one transaction, ACK)", count, Ms(phases.Kernel.TotalMilliseconds), Ratio(phases.Kernel.TotalMilliseconds, both), ""]);
+        rows.Add(["  mirror updated", count, Ms(phases.Mirror.TotalMilliseconds), "", ""]);
+
+        var equalList = Stopwatch.StartNew();
+        var same = AllowList.Of(2, list.All.ToList(), "bench");
+        equalList.Stop();
+        var again = Stopwatch.StartNew();
+        var result = enforcer.Apply(same);
+        again.Stop();
+        rows.Add(["kernel: equal snapshot (no batch)", count, Ms(again.Elapsed.TotalMilliseconds), result.Committed ? "COMMITTED" : "no change", ""]);
+        rows.Add(["  + building its AllowList (sync path)", count, Ms(equalList.Elapsed.TotalMilliseconds), "", ""]);
+
+        // The state file the gateway writes after a snapshot.
+        var file = new StateFile(Path.Combine(Path.GetTempPath(), $"og-bench-state-{Environment.ProcessId}"));
+        try
+        {
+            var write = Stopwatch.StartNew();
+            file.Write(list);
+            write.Stop();
+            var read = Stopwatch.StartNew();
+            var back = file.Read();
+            read.Stop();
+            rows.Add([$"state file: write ({new FileInfo(file.Path).Length / 1048576.0:0.0} MiB, fsync)", count, Ms(write.Elapsed.TotalMilliseconds), "", ""]);
+            rows.Add(["state file: read back (checked)", count, Ms(read.Elapsed.TotalMilliseconds), back?.Count == list.Count ? "" : "MISMATCH", ""]);
+        }
+        finally
+        {
+            File.Delete(file.Path);
+        }
+
+        GC.KeepAlive(same);
+        var managed = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        rows.Add(["memory: managed heap (list + enforcer mirror held)", count, $"{managed:0} MiB", "", ""]);
+        rows.Add(["memory: bench process RSS (peak so far)", count, $"{RssMiB("VmRSS"):0} MiB ({RssMiB("VmHWM"):0})", "", ""]);
+        GC.KeepAlive(list);
+        return rows;
+    }
+
+    private static double Floor(BenchLab lab, EnforcerSettings settings, byte[] keys, NftSet[] sets)
+    {
+        Delete(lab);
+        using (var enforcer = new AllowListEnforcer(NftConnection.OpenIn(lab.Gateway), settings, NullLogger.Instance))
+        {
+            enforcer.Start();
+        }
+
+        using var nft = NftConnection.OpenIn(lab.Gateway);
+        var watch = Stopwatch.StartNew();
+        using var batch = nft.BeginBatch();
+        foreach (var set in sets)
+        {
+            batch.AddKeys(set, keys);
+        }
+
+        batch.Commit();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static void Delete(BenchLab lab) =>
+        BenchLab.Try("ip", "netns", "exec", lab.Gateway, "nft", "delete", "table", "inet", TableLayout.TableName);
+
+    private static double RssMiB(string field)
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Ratio(double ms, double floor) => (ms / floor).ToString("0.00", CultureInfo.InvariantCulture) + " of floor";
+}
