@@ -62,9 +62,9 @@ public sealed class GatewayOptions
     [Setting("enforce in /var/run/netns/NAME instead of the agent's own network namespace", ValueName = "NAME")]
     public string? Netns { get; set; }
 
-    /// <summary>The shortest time between two kernel counter reads.</summary>
-    [Setting("the shortest time between two reads of the kernel's counters, in milliseconds")]
-    public int CountersIntervalMs { get; set; } = 1000;
+    /// <summary>How often a background loop reads the kernel's counters (scrapes and reports serve the latest reading).</summary>
+    [Setting("how often the kernel's counters are read in the background, in milliseconds (0-3600000; longer when a read costs more than a tenth of a core)")]
+    public int CountersIntervalMs { get; set; } = 10_000;
 
     /// <summary>How often counters and denied destinations are sent to the control plane.</summary>
     [Setting("how often the per-destination counters and denied destinations are sent to the control plane, in milliseconds (100 or more)")]
@@ -74,9 +74,13 @@ public sealed class GatewayOptions
     [Setting("at most this many denied destinations are exported as metrics (0-10000)")]
     public int DeniedMetricsLimit { get; set; } = 100;
 
-    /// <summary>Series per iptables_* metric (two per destination), preallocated.</summary>
-    [Setting("series per iptables_* metric, two per destination, preallocated (1000-10000000)")]
-    public int MaxDestinationSeries { get; set; } = 250_000;
+    /// <summary>The busiest destinations (and entries) exported as series; the rest are summed under <c>other</c>.</summary>
+    [Setting("the iptables_* series are exported for the busiest N destinations by recent bytes, the rest summed as ip=\"other\"; the same N bounds outputguard_entry_* (1-100000)", ValueName = "N")]
+    public int MetricsDestinations { get; set; } = 1000;
+
+    /// <summary>How long a choice of the busiest destinations stands.</summary>
+    [Setting("how often the busiest destinations are chosen again, by the bytes counted since the last choice, in milliseconds (0-86400000)", ValueName = "N")]
+    public int MetricsRechooseMs { get; set; } = 300_000;
 
     /// <summary>
     /// <c>--drift-verify-interval-ms</c>: how often the ruleset generation is checked for changes no nf_tables event

@@ -51,9 +51,9 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Prefixes("client_ranges", options.ClientRanges, errors);
         Prefixes("internal_ranges", options.InternalRanges, errors);
         Prefixes("treat_as_public", options.TreatAsPublic, errors);
-        if (options.CountersIntervalMs < 0)
+        if (options.CountersIntervalMs is < 0 or > 3_600_000)
         {
-            errors.Add("counters_interval_ms: must not be negative");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"counters_interval_ms: {options.CountersIntervalMs} is outside 0-3600000"));
         }
 
         if (options.ReportIntervalMs < 100)
@@ -66,9 +66,14 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"denied_metrics_limit: {options.DeniedMetricsLimit} is outside 0-10000"));
         }
 
-        if (options.MaxDestinationSeries is < 1000 or > 10_000_000)
+        if (options.MetricsDestinations is < 1 or > 100_000)
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_destination_series: {options.MaxDestinationSeries} is outside 1000-10000000"));
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"metrics_destinations: {options.MetricsDestinations} is outside 1-100000"));
+        }
+
+        if (options.MetricsRechooseMs is < 0 or > 86_400_000)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"metrics_rechoose_ms: {options.MetricsRechooseMs} is outside 0-86400000"));
         }
 
         Dns.DnsProxySettings.Validate(options, errors);

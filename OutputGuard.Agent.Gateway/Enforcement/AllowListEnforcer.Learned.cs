@@ -3,7 +3,7 @@ using OutputGuard.Netlink.Nftables;
 
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
-/// <summary>Addresses the DNS proxy learned: added to the learned sets with their own timeouts, in one batch.</summary>
+/// <summary>Addresses the DNS proxy learned: added to the learned sets (and their reply twins) with their own timeouts, in one batch.</summary>
 public sealed partial class AllowListEnforcer
 {
     /// <summary>
@@ -34,16 +34,19 @@ public sealed partial class AllowListEnforcer
                     if (hosts.Count > 0)
                     {
                         batch.AddElements(f.Learned, hosts);
+                        batch.AddElements(f.LearnedIn, hosts);
                     }
 
                     if (ports.Count > 0)
                     {
                         batch.AddElements(f.LearnedPorts, ports);
+                        batch.AddElements(f.LearnedPortsIn, ports);
                     }
 
                     if (ranges.Count > 0)
                     {
                         batch.AddElements(f.LearnedRanges, ranges);
+                        batch.AddElements(f.LearnedRangesIn, ranges);
                     }
                 }
 

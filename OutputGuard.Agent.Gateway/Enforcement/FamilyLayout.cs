@@ -39,6 +39,9 @@ public sealed class FamilyLayout
         Learned = Set("learned" + suffix, addr, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
         LearnedPorts = Set("learnedports" + suffix, service, NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
         LearnedRanges = Set("learnedranges" + suffix, service, NftSetFlags.Interval | NftSetFlags.Timeout, counters: true) with { Size = LearnedSize };
+        LearnedIn = Learned with { Name = Learned.Name + "_in" };
+        LearnedPortsIn = LearnedPorts with { Name = LearnedPorts.Name + "_in" };
+        LearnedRangesIn = LearnedRanges with { Name = LearnedRanges.Name + "_in" };
     }
 
     /// <summary>The most elements a learned set holds.</summary>
@@ -91,9 +94,15 @@ public sealed class FamilyLayout
 
     /// <summary>
     /// Addresses the DNS proxy learned for domain entries without port rules, each with its own timeout (TTL + grace);
-    /// one set serves both directions.
+    /// the reply direction looks them up in <see cref="LearnedIn"/>, so that each direction is counted on its own.
     /// </summary>
     public NftSet Learned { get; }
+
+    /// <summary>The reply-direction twin of <see cref="Learned"/> (same elements and timeouts).</summary>
+    public NftSet LearnedIn { get; }
+
+    /// <summary>The reply-direction twin of <see cref="LearnedPorts"/>.</summary>
+    public NftSet LearnedPortsIn { get; }
 
     /// <summary>Learned addresses of port-restricted domain entries: <c>addr . l4proto . port</c>, each with its timeout.</summary>
     public NftSet LearnedPorts { get; }
@@ -105,11 +114,14 @@ public sealed class FamilyLayout
     /// </summary>
     public NftSet LearnedRanges { get; }
 
+    /// <summary>The reply-direction twin of <see cref="LearnedRanges"/>.</summary>
+    public NftSet LearnedRangesIn { get; }
+
     /// <summary>The allow-sets with counters, as (outbound, reply) pairs.</summary>
     public IEnumerable<(NftSet Out, NftSet In)> AllowPairs => [(Hosts, HostsIn), (Nets, NetsIn), (Ports, PortsIn)];
 
     /// <summary>Every set of this family.</summary>
-    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts, LearnedRanges];
+    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts, LearnedRanges, LearnedIn, LearnedPortsIn, LearnedRangesIn];
 
     /// <summary>The recording sets (dynamic): denied destinations and denied inbound connections.</summary>
     public IEnumerable<NftSet> RecordingSets => [Denied, Inbound];

@@ -83,9 +83,9 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.HostsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Learned.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.LearnedIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedPortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedRangesIn.Name), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name), NftImmediate.Accept]));
@@ -106,9 +106,9 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.Learned.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.LearnedIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedPortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.LearnedRangesIn.Name), NftImmediate.Accept]));
 
             // Internal destinations are left alone: clients may reach them, and their replies come back.
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Internal.Name), NftImmediate.Accept]));

@@ -40,7 +40,8 @@ public static class GatewayServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new AllowListEnforcer(GatewayStartup.Connect(options), startup.Settings, sp.GetRequiredService<ILogger<AllowListEnforcer>>()));
         services.AddSingleton(sp => new KernelCounterReader(
-            GatewayStartup.Connect(options), TimeSpan.FromMilliseconds(options.CountersIntervalMs), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>()));
+            GatewayStartup.Connect(options), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>()));
+        services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>()));
         services.AddSingleton(new StateFile(options.StateFile));
         services.AddSingleton<AppliedState>();
         services.AddSingleton<GatewayStatus>();
@@ -48,6 +49,8 @@ public static class GatewayServices
         services.AddSingleton<SyncClient>();
 
         services.AddHostedService<FailClosedStart>();
+        services.AddHostedService(sp => new CounterReadLoop(
+            sp.GetRequiredService<KernelCounterReader>(), sp.GetRequiredService<CounterSeries>(), TimeSpan.FromMilliseconds(options.CountersIntervalMs), TimeProvider.System));
         services.AddHostedService<StateFileWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncClient>());
         services.AddHostedService<TrafficReporter>();
@@ -55,10 +58,16 @@ public static class GatewayServices
         services.AddDnsProxy(options, startup.Settings);
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(GatewayMetrics.MeterName)
-            // Every destination is two series per metric (OUTPUT, INPUT); the SDK's default limit of 2000 points would
-            // silently drop the rest. The points are preallocated, so the limit is a flag (--max-destination-series).
-            .AddView("iptables_bytes_count", new MetricStreamConfiguration { CardinalityLimit = options.MaxDestinationSeries })
-            .AddView("iptables_packets_count", new MetricStreamConfiguration { CardinalityLimit = options.MaxDestinationSeries })
+            // Bounded series: two (OUTPUT, INPUT) per exported destination or entry, plus the two "other" ones. The SDK's
+            // default of 2000 points would drop some at the default of 1000 destinations; the points are preallocated.
+            .AddView("iptables_bytes_count", new MetricStreamConfiguration { CardinalityLimit = CounterReading.SeriesPerMetric(options) })
+            .AddView("iptables_packets_count", new MetricStreamConfiguration { CardinalityLimit = CounterReading.SeriesPerMetric(options) })
+            .AddView("outputguard_entry_bytes", new MetricStreamConfiguration { CardinalityLimit = CounterReading.SeriesPerMetric(options) })
+            .AddView("outputguard_entry_packets", new MetricStreamConfiguration { CardinalityLimit = CounterReading.SeriesPerMetric(options) })
+            .AddView("outputguard_counter_read_seconds", new ExplicitBucketHistogramConfiguration
+            {
+                Boundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+            })
             .AddView("outputguard_apply_duration_seconds", new ExplicitBucketHistogramConfiguration
             {
                 Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -68,7 +77,7 @@ public static class GatewayServices
                 o.ScopeInfoEnabled = false;
                 o.TargetInfoEnabled = false;
 
-                // The kernel reader has its own interval (--counters-interval-ms); a second cache would only add staleness.
+                // A scrape only enumerates the latest background reading (--counters-interval-ms); a cache would add staleness.
                 o.ScrapeResponseCacheDurationMilliseconds = 0;
             }));
         return builder;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OutputGuard.Addressing;
 using OutputGuard.Agent.Gateway.Enforcement;
@@ -9,73 +8,96 @@ using OutputGuard.Netlink.Nftables;
 namespace OutputGuard.Agent.Gateway.Metrics;
 
 /// <summary>
-/// Reads the per-element counters of the allow-sets and the denied sets, at most once per interval (scrapes in
-/// between get the cached reading). Which kernel elements make up one destination is the enforcer's knowledge
-/// (<see cref="ElementCompiler.Group(NftSet, IReadOnlyList{NftSetElement})"/>); counters of several destinations with
-/// the same label (an address with several port ranges) are summed.
+/// Reads the per-element counters of the allow-sets (published and learned) and the recording sets, and keeps the
+/// latest reading: <see cref="Read"/> never touches the kernel, so a scrape or a report never waits for a dump
+/// (<see cref="CounterReadLoop"/> refreshes it on its schedule). Which kernel elements make up one destination is the
+/// enforcer's knowledge (<see cref="ElementCompiler.Group(NftSet, IReadOnlyList{NftSetElement})"/>); counters of
+/// several elements with the same label (an address with several port ranges, an address both published and learned)
+/// are summed.
 /// </summary>
 public sealed class KernelCounterReader : IDisposable
 {
     private readonly NftConnection _nft;
-    private readonly TimeSpan _interval;
     private readonly int _deniedLimit;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private CounterSnapshot _last = CounterSnapshot.Empty;
-    private long _readAt;
+    private long _failures;
 
     /// <summary>Creates a reader on its own connection.</summary>
-    public KernelCounterReader(NftConnection nft, TimeSpan interval, int deniedLimit, ILogger logger)
+    public KernelCounterReader(NftConnection nft, int deniedLimit, ILogger logger)
     {
         _nft = nft ?? throw new ArgumentNullException(nameof(nft));
-        _interval = interval;
         _deniedLimit = deniedLimit;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    /// <summary>The counters, read from the kernel when the cached reading is older than the interval.</summary>
-    public CounterSnapshot Read()
+    /// <summary>Raised after every published reading (on the reading thread).</summary>
+    public event Action<CounterSnapshot>? Published;
+
+    /// <summary>Reads that failed (the previous reading stayed in force).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>The latest reading (<see cref="CounterSnapshot.Empty"/> until the first); never reads the kernel.</summary>
+    public CounterSnapshot Read() => Volatile.Read(ref _last);
+
+    /// <summary>
+    /// Reads the kernel now and publishes the reading, with the series <paramref name="series"/> chooses for it;
+    /// returns it, or the previous one when the kernel read failed (logged, counted).
+    /// </summary>
+    public CounterSnapshot Refresh(Func<CounterSnapshot, ExportedSeries>? series = null)
     {
         lock (_gate)
         {
-            if (_readAt != 0 && Stopwatch.GetElapsedTime(_readAt) < _interval)
-            {
-                return _last;
-            }
-
+            CounterSnapshot read;
             try
             {
-                _last = ReadKernel();
-                _readAt = Stopwatch.GetTimestamp();
+                read = ReadKernel();
             }
             catch (Exception ex) when (ex is Netlink.Sockets.NetlinkException or Netlink.Sockets.NetlinkFormatException)
             {
+                Interlocked.Increment(ref _failures);
                 Log.CountersFailed(_logger, ex.Message);
+                return Read();
             }
 
-            return _last;
+            if (series is not null)
+            {
+                read = read with { Series = series(read) };
+            }
+
+            Volatile.Write(ref _last, read);
+            Published?.Invoke(read);
+            return read;
         }
     }
 
-    /// <summary>Reads every counter now.</summary>
+    /// <summary>Reads every counter now: the hash sets first (a dump of theirs is several times cheaper), then the interval and learned sets.</summary>
     public CounterSnapshot ReadKernel()
     {
+        var started = Stopwatch.GetTimestamp();
         var totals = new Dictionary<(string Ip, string Type), DestinationCounter>();
         var denied = new List<DeniedCounter>();
         var inbound = new List<DeniedCounter>();
+        long elements = 0;
         foreach (var f in TableLayout.Families)
         {
-            foreach (var (o, i) in f.AllowPairs)
+            foreach (var (o, i) in CountedPairs(f))
             {
-                Accumulate(totals, o, "OUTPUT");
-                Accumulate(totals, i, "INPUT");
+                elements += Accumulate(totals, o, "OUTPUT");
+                elements += Accumulate(totals, i, "INPUT");
             }
 
-            ReadRecords(f.Denied, f.AddressLength, denied);
-            ReadRecords(f.Inbound, f.AddressLength, inbound);
+            elements += ReadRecords(f.Denied, f.AddressLength, denied);
+            elements += ReadRecords(f.Inbound, f.AddressLength, inbound);
         }
 
-        return new CounterSnapshot([.. totals.Values], Busiest(denied), denied.Count, Busiest(inbound), inbound.Count);
+        return new CounterSnapshot([.. totals.Values], Busiest(denied), denied.Count, Busiest(inbound), inbound.Count)
+        {
+            ReadAt = Stopwatch.GetTimestamp(),
+            ReadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
+            Elements = elements,
+        };
     }
 
     /// <inheritdoc />
@@ -93,32 +115,58 @@ public sealed class KernelCounterReader : IDisposable
         return (new IPAddress(key.AsSpan(0, addressLength)), key[addressLength], System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(addressLength + 4)));
     }
 
+    /// <summary>Every (outbound, reply) pair of counted sets: hosts (hash) first, then CIDRs, ports and the learned sets.</summary>
+    private static IEnumerable<(NftSet Out, NftSet In)> CountedPairs(FamilyLayout f) =>
+        [.. f.AllowPairs, (f.Learned, f.LearnedIn), (f.LearnedPorts, f.LearnedPortsIn), (f.LearnedRanges, f.LearnedRangesIn)];
+
     private List<DeniedCounter> Busiest(List<DeniedCounter> all) =>
         [.. all.OrderByDescending(d => d.Packets).ThenBy(d => d.Ip, StringComparer.Ordinal).ThenBy(d => d.Protocol).ThenBy(d => d.Port).Take(_deniedLimit)];
 
-    private void ReadRecords(NftSet set, int addressLength, List<DeniedCounter> sink)
+    private int ReadRecords(NftSet set, int addressLength, List<DeniedCounter> sink)
     {
-        foreach (var e in _nft.ListElements(set))
+        var read = _nft.ListElements(set);
+        foreach (var e in read)
         {
             var (address, protocol, port) = RecordKey(e.Key, addressLength);
             sink.Add(new DeniedCounter(address.ToString(), protocol, port, e.Bytes ?? 0, e.Packets ?? 0));
         }
+
+        return read.Count;
     }
 
     /// <summary>
     /// Adds the counters of <paramref name="set"/>'s entries, each one destination as the enforcer compiled it (an
-    /// address, an interval, an address range with ports), under its label.
+    /// address, an interval, an address range with ports), under its label; returns the kernel elements read.
     /// </summary>
-    private void Accumulate(Dictionary<(string, string), DestinationCounter> totals, NftSet set, string type)
+    private int Accumulate(Dictionary<(string, string), DestinationCounter> totals, NftSet set, string type)
     {
-        var family = FamilyLayout.Of(set).Family;
-        foreach (var entry in ElementCompiler.Group(set, _nft.ListElements(set)).Values)
+        var layout = FamilyLayout.Of(set);
+        var family = layout.Family;
+        var read = _nft.ListElements(set);
+        if (!set.Flags.HasFlag(NftSetFlags.Interval) && !set.KeyType.IsConcat)
+        {
+            // A hash set: every element is one address, no grouping (the cheap path at a million hosts).
+            foreach (var e in read)
+            {
+                var host = IpPrefix.Host(new IPAddress(e.Key.AsSpan(0, layout.AddressLength)));
+                Add(totals, new DestinationCounter(host.Address.ToString(), host, type, e.Bytes ?? 0, e.Packets ?? 0));
+            }
+
+            return read.Count;
+        }
+
+        foreach (var entry in ElementCompiler.Group(set, read).Values)
         {
             var (first, last) = ElementCompiler.AddressRange(set, entry);
-            var counted = DestinationCounter.Of(family, first, last, type, entry[0].Bytes ?? 0, entry[0].Packets ?? 0);
-            totals[(counted.Ip, type)] = totals.TryGetValue((counted.Ip, type), out var sum)
-                ? sum with { Bytes = sum.Bytes + counted.Bytes, Packets = sum.Packets + counted.Packets }
-                : counted;
+            Add(totals, DestinationCounter.Of(family, first, last, type, entry[0].Bytes ?? 0, entry[0].Packets ?? 0));
         }
+
+        return read.Count;
+    }
+
+    private static void Add(Dictionary<(string, string), DestinationCounter> totals, DestinationCounter counted)
+    {
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, (counted.Ip, counted.Type), out var exists);
+        slot = exists ? slot with { Bytes = slot.Bytes + counted.Bytes, Packets = slot.Packets + counted.Packets } : counted;
     }
 }

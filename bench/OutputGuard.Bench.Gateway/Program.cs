@@ -3,6 +3,7 @@
 // measured in the same run.
 //   dotnet run -c Release -- [--destinations N[,N…]] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
 //                            [--kernel-only] [--e2e-destinations N] [--dns-lookups N] [--dns-only]
+//                            [--counters-only] [--counters-1m]  (counter read cost and agent memory around a scrape)
 // The kernel rows run for every N of --destinations (e.g. 100000,1000000), each against the kernel's floor measured in
 // the same run; forwarding and revocation run at the largest N, the end-to-end agent run at --e2e-destinations
 // (default the smallest N: it fills the control plane one API call at a time). --kernel-only stops after the kernel rows.
@@ -39,6 +40,21 @@ static Destination Host(int i) => KernelBench.Host(i);
 
 var rows = new List<string[]>();
 var revocation = new List<string[]>();
+
+// Counters at scale: the background counter read at N (and 1M with --counters-1m), the agent's memory around a scrape.
+using (var lab = new BenchLab())
+{
+    int[] counterSizes = args.Contains("--counters-1m") && destinations != 1_000_000 ? [destinations, 1_000_000] : [destinations];
+    Print("Counter read (KernelCounterReader.Refresh: every counted set dumped, then the bounded series chosen)",
+        ["what", "destinations", "netlink dump alone", "read (dump + grouping)", "series choice", "elements", "process CPU", "next read after (10 s interval)"], CounterBench.ReadCost(lab, settings, counterSizes, Host));
+    Print("Agent memory around a scrape (VmRSS, MiB; destinations from the state file, no control plane)",
+        ["what", "destinations", "MiB", "ratio"], await CounterBench.ScrapeMemoryAsync(lab, destinations, Host));
+}
+
+if (args.Contains("--counters-only"))
+{
+    return;
+}
 
 // 1. Kernel: one delta applied by the enforcer (diff + one netlink batch), with 0 and with N destinations present.
 using (var lab = new BenchLab())

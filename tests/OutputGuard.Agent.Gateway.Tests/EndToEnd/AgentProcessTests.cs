@@ -59,7 +59,7 @@ public sealed class AgentProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Started_without_a_control_plane_it_enforces_the_state_file_and_exports_every_destination()
+    public async Task Started_without_a_control_plane_it_enforces_the_state_file_and_counts_every_destination_in_bounded_series()
     {
         Tool.In(_ns.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         Tool.In(_ns.Name, "ip", "link", "set", "lo", "up");
@@ -71,11 +71,13 @@ public sealed class AgentProcessTests : IDisposable
             TimeSpan.FromSeconds(60), "the saved state in the kernel");
         var metrics = await Eventually.Until(
             () => Task.FromResult(Tool.TryRun("ip", "netns", "exec", _ns.Name, "curl", "-s", "-H", "Accept: application/openmetrics-text; version=1.0.0", "http://127.0.0.1:9900/metrics").Output),
-            m => m.Contains("outputguard_applied_revision", StringComparison.Ordinal),
+            m => GatewayAgent.Value(m, "outputguard_counted_destinations") == count,
             TimeSpan.FromSeconds(30),
-            "the metrics endpoint");
+            "the metrics endpoint with the first counter reading");
 
-        Assert.Equal(count * 2, metrics.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal)));
+        // The default bound: the busiest 1,000 destinations and ip="other", each OUTPUT and INPUT.
+        Assert.Equal(2 * (1000 + 1), metrics.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal)));
+        Assert.Equal(2, metrics.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal) && l.Contains("ip=\"other\"", StringComparison.Ordinal)));
         Assert.Equal(77, GatewayAgent.Value(metrics, "outputguard_applied_revision"));
         Assert.Equal(count, GatewayAgent.Value(metrics, "outputguard_elements"));
     }

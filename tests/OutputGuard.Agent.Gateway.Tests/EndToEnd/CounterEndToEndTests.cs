@@ -20,6 +20,10 @@ public sealed class CounterEndToEndTests : GatewayLab
         return (GatewayAgent.Value(text, "iptables_bytes_count", labels) ?? 0, GatewayAgent.Value(text, "iptables_packets_count", labels) ?? 0);
     }
 
+    /// <summary>The counters once the agent's background reading shows at least <paramref name="bytes"/> (scrapes serve the latest reading).</summary>
+    private Task<(double Bytes, double Packets)> CountersAtLeastAsync(string type, double bytes) =>
+        Eventually.Until(() => CountersAsync(type), c => c.Bytes >= bytes, Deadline, $"{type} bytes of at least {bytes} in the metrics");
+
     [Fact]
     public async Task Download_grows_INPUT_bytes_by_the_payload_plus_at_most_headers()
     {
@@ -30,7 +34,7 @@ public sealed class CounterEndToEndTests : GatewayLab
 
         Assert.Equal(Payload, await HttpProbe.GetAsync(Lab.Client, server.Endpoint, Payload));
 
-        var after = await CountersAsync("INPUT");
+        var after = await CountersAtLeastAsync("INPUT", before.Bytes + Payload);
         var grown = after.Bytes - before.Bytes;
         var packets = after.Packets - before.Packets;
         Assert.InRange(grown, Payload, Payload + (packets * HeaderBytesPerPacket) + HttpHead);
@@ -65,7 +69,7 @@ public sealed class CounterEndToEndTests : GatewayLab
 
         Assert.Equal(Payload, await HttpProbe.PostAsync(Lab.Client, server.Endpoint, Payload));
 
-        var after = await CountersAsync("OUTPUT");
+        var after = await CountersAtLeastAsync("OUTPUT", before.Bytes + Payload);
         var grown = after.Bytes - before.Bytes;
         var packets = after.Packets - before.Packets;
         Assert.InRange(grown, Payload, Payload + (packets * HeaderBytesPerPacket) + HttpHead);
@@ -78,13 +82,13 @@ public sealed class CounterEndToEndTests : GatewayLab
         await ControlPlane.AllowAsync(Lab.Allowed.ToString());
         await SyncedAsync();
         Assert.Equal(Payload, await HttpProbe.GetAsync(Lab.Client, server.Endpoint, Payload));
-        var before = await CountersAsync("INPUT");
+        var before = await CountersAtLeastAsync("INPUT", Payload);
 
         Assert.Equal(0, await Agent.StopAsync());
         await RestartAgentAsync();
         await SyncedAsync();
 
-        var after = await CountersAsync("INPUT");
+        var after = await CountersAtLeastAsync("INPUT", 1);
         Assert.True(before.Bytes >= Payload);
         Assert.Equal(before.Bytes, after.Bytes);
     }

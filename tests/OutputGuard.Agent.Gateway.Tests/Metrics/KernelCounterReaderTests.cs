@@ -26,9 +26,9 @@ public sealed class KernelCounterReaderTests : IDisposable
         _ns.Nft("add", "element", "inet", "outputguard", "denied4",
             "{ 203.0.113.1 . tcp . 443 counter packets 1 bytes 60, 203.0.113.2 . tcp . 8081 counter packets 9 bytes 600, "
             + "203.0.113.3 . udp . 53 counter packets 5 bytes 300, 203.0.113.4 . icmp . 0, 203.0.113.5 . tcp . 80 }");
-        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), TimeSpan.Zero, 2, NullLogger.Instance);
+        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), 2, NullLogger.Instance);
 
-        var snapshot = reader.Read();
+        var snapshot = reader.Refresh();
 
         Assert.Equal(5, snapshot.DeniedTotal);
         Assert.Equal(["203.0.113.2", "203.0.113.3"], snapshot.Denied.Select(d => d.Ip));
@@ -44,9 +44,9 @@ public sealed class KernelCounterReaderTests : IDisposable
         using var enforcer = new AllowListEnforcer(NftConnection.OpenIn(_ns.Name), settings, NullLogger.Instance);
         enforcer.Start();
         enforcer.Apply(AllowList.Of(1, [D("203.0.113.7/32 6 80 80"), D("203.0.113.7/32 6 443 443"), D("198.51.100.0/24")]));
-        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), TimeSpan.Zero, 100, NullLogger.Instance);
+        using var reader = new KernelCounterReader(NftConnection.OpenIn(_ns.Name), 100, NullLogger.Instance);
 
-        var allowed = reader.Read().Allowed;
+        var allowed = reader.Refresh().Allowed;
 
         Assert.Equal(2, allowed.Count(c => c.Ip == "203.0.113.7"));
         Assert.Equal(["INPUT", "OUTPUT"], allowed.Where(c => c.Ip == "198.51.100.0/24").Select(c => c.Type).Order());

@@ -1,0 +1,29 @@
+using OutputGuard.Agent.Gateway.Configuration;
+using OutputGuard.Agent.Gateway.Dns;
+
+namespace OutputGuard.Agent.Gateway.Metrics;
+
+/// <summary>The counter reading's parts as the options configure them.</summary>
+public static class CounterReading
+{
+    /// <summary>
+    /// The series chooser: <c>metrics_destinations</c> busiest, chosen again every <c>metrics_rechoose_ms</c>; entries of
+    /// learned addresses from <paramref name="learner"/> (none without a DNS proxy) named by <paramref name="policy"/>.
+    /// </summary>
+    public static CounterSeries Series(GatewayOptions options, DomainPolicy policy, DnsLearner? learner)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
+        return new CounterSeries(
+            options.MetricsDestinations,
+            TimeSpan.FromMilliseconds(options.MetricsRechooseMs),
+            learner is null ? null : () => LearnedEntries.Map(learner.Live(), policy.Rules));
+    }
+
+    /// <summary>The series one bounded metric may have: OUTPUT and INPUT per exported key and for <c>other</c>, and a margin.</summary>
+    public static int SeriesPerMetric(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (2 * (options.MetricsDestinations + 1)) + 16;
+    }
+}
