@@ -38,7 +38,13 @@ public static class InputLimits
     public const int MaxStoreId = 64;
 
     /// <summary>The most entries one BatchCreateEntries call may hold.</summary>
-    public const int MaxBatchEntries = 1000;
+    public const int MaxBatchEntries = 100_000;
+
+    /// <summary>The largest BatchCreateEntries request, in bytes (gRPC message or JSON body): 100,000 entries of 250 bytes each, under the web server's 30 MB body limit.</summary>
+    public const int MaxBatchBytes = 24 * 1024 * 1024;
+
+    /// <summary>The largest request of any other method, in bytes (gRPC message or JSON body).</summary>
+    public const int MaxRequestBytes = 4 * 1024 * 1024;
 
     /// <summary>How much of a client's input an error message quotes.</summary>
     public const int QuotedPrefix = 64;

@@ -20,7 +20,7 @@ public sealed partial class JsonRequestCheck(RequestDelegate next, EndpointDataS
     private string? _methods;
 
     /// <summary>The largest body checked (the gRPC receive limit); a larger one is refused.</summary>
-    public const int MaxBodyBytes = 4 * 1024 * 1024;
+    public const int MaxBodyBytes = InputLimits.MaxRequestBytes;
 
     /// <summary>Checks, then calls the rest of the pipeline when the request is well-formed.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -110,12 +110,14 @@ public sealed partial class JsonRequestCheck(RequestDelegate next, EndpointDataS
             return $"the body of {request.Method} {request.Path} must be JSON: send it with 'content-type: application/json' (curl: -H 'content-type: application/json')";
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        // BatchCreateEntries takes up to 100,000 entries (InputLimits.MaxBatchBytes); every other method the default.
+        var maxBytes = input.Name == "BatchCreateEntriesRequest" ? InputLimits.MaxBatchBytes : MaxBodyBytes;
+        if (request.ContentLength > maxBytes)
         {
-            return $"the body is {request.ContentLength} bytes; at most {MaxBodyBytes} are accepted";
+            return $"the body is {request.ContentLength} bytes; at most {maxBytes} are accepted";
         }
 
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBytes);
         JsonDocument document;
         try
         {
@@ -125,9 +127,9 @@ public sealed partial class JsonRequestCheck(RequestDelegate next, EndpointDataS
         {
             return $"the body is not valid JSON: {ErrorStatus.Bound(e.Message, 200)}";
         }
-        catch (IOException) when (request.Body.Position >= MaxBodyBytes)
+        catch (IOException) when (request.Body.Position >= maxBytes)
         {
-            return $"the body is larger than {MaxBodyBytes} bytes";
+            return $"the body is larger than {maxBytes} bytes";
         }
         finally
         {

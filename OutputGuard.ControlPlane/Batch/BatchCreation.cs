@@ -1,19 +1,19 @@
 using System.Globalization;
 using OutputGuard.ControlPlane.Api;
 using OutputGuard.ControlPlane.Entries;
-using OutputGuard.ControlPlane.Resolver;
 using OutputGuard.ControlPlane.Store;
-using OutputGuard.ControlPlane.Sync;
 
 namespace OutputGuard.ControlPlane.Batch;
 
 /// <summary>
 /// Creates many entries at once: each validated like a single create, all written in one store transaction with
-/// at most one revision (so gateways apply them in one batch), the change feed woken once and the new domains
-/// queued for the resolver. All-or-nothing refuses the whole batch for one refused item; otherwise each refused
-/// item gets its own result. The batch size is bounded (<see cref="InputLimits.MaxBatchEntries"/>) before any work.
+/// at most one revision (so gateways apply them in one batch) through <see cref="AllowList.CreateManyAsync"/>, which
+/// wakes the change feed once and queues the new domains for the resolver. All-or-nothing refuses the whole batch for
+/// one refused item; otherwise each refused item gets its own result. The batch is bounded before any work: in bytes
+/// (<see cref="InputLimits.MaxBatchBytes"/>, by <see cref="GrpcRequestSizeCheck"/> and the JSON check) and in entries
+/// (<see cref="InputLimits.MaxBatchEntries"/>, here).
 /// </summary>
-public sealed class BatchCreation(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed, DomainResolver resolver)
+public sealed class BatchCreation(AllowList allowList, EntryValidator validator)
 {
     /// <summary>Validates and creates <paramref name="items"/> as <paramref name="actor"/>.</summary>
     /// <exception cref="EntryRejectedException">Too many items; or, with <paramref name="allOrNothing"/>, the first refused item (nothing written).</exception>
@@ -53,7 +53,7 @@ public sealed class BatchCreation(IControlPlaneStore store, EntryValidator valid
             }
         }
 
-        var written = await store.CreateEntriesAsync(valid.Select(v => v.Entry).ToList(), actor, allOrNothing, cancellationToken);
+        var written = await allowList.CreateManyAsync(valid.Select(v => v.Entry).ToList(), actor, allOrNothing, cancellationToken);
         for (var j = 0; j < valid.Count; j++)
         {
             var (index, entry) = valid[j];
@@ -69,15 +69,6 @@ public sealed class BatchCreation(IControlPlaneStore store, EntryValidator valid
             else
             {
                 results[index] = new BatchItemResult(outcome.Entry, outcome.Outcome == EntryWriteOutcome.Created, null, null);
-            }
-        }
-
-        if (written.Written)
-        {
-            feed.Notify();
-            foreach (var created in results.Where(r => r!.Created))
-            {
-                resolver.Enqueue(created!.Entry!);
             }
         }
 

@@ -7,10 +7,12 @@ namespace OutputGuard.ControlPlane.Entries;
 /// <summary>
 /// The allow-list's use cases: create, update and delete entries, validated first, each one store
 /// transaction. After a commit that changed something, the change feed is woken so connected gateways get the new
-/// revision at once, and a created domain entry is queued for the resolver: every entry point (API, page, legacy
-/// API, import) that goes through here gets both.
+/// revision at once, and a created domain entry is queued for the resolver: every entry point (API, page, batch, legacy
+/// API, import) that goes through here gets both. A separate process (import-legacy) has neither: it passes null, and
+/// the running control plane's feed finds the revision when it polls the store (<c>change_poll_interval_ms</c>) and its
+/// resolver finds the new domains at its next read of new entries.
 /// </summary>
-public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed feed, DomainResolver resolver)
+public sealed class AllowList(IControlPlaneStore store, EntryValidator validator, ChangeFeed? feed, DomainResolver? resolver)
 {
     /// <summary>Validates and creates; returns the created or identical existing entry.</summary>
     /// <exception cref="EntryRejectedException">Invalid input, a conflicting entry, or an undeletable entry without the admin role.</exception>
@@ -36,12 +38,28 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
                     RejectionReason.AlreadyExists,
                     $"{existing.Name} already allows '{existing.Value}' with ports [{string.Join(", ", existing.Ports)}] and undeletable={existing.Undeletable.ToString().ToLowerInvariant()}; delete it first, or create exactly that definition");
             case EntryWriteOutcome.Created:
-                feed.Notify();
-                resolver.Enqueue(result.Entry!);
+                Published([result.Entry!]);
                 break;
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Creates validated <paramref name="entries"/> in one store transaction with at most one revision (so gateways apply
+    /// them in one batch); with <paramref name="allOrNothing"/> nothing is written when one conflicts. Callers validate
+    /// and bound the list first (<see cref="Batch.BatchCreation"/>, the import's plan).
+    /// </summary>
+    public async Task<BatchWriteResult> CreateManyAsync(IReadOnlyList<NewEntry> entries, string actor, bool allOrNothing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var written = await store.CreateEntriesAsync(entries, actor, allOrNothing, cancellationToken);
+        if (written.Written)
+        {
+            Published(written.Items.Where(i => i.Outcome == EntryWriteOutcome.Created).Select(i => i.Entry!));
+        }
+
+        return written;
     }
 
     /// <summary>Changes an entry's ports and/or note (null: unchanged) in one store transaction.</summary>
@@ -61,7 +79,7 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
             case EntryWriteOutcome.Undeletable:
                 throw Undeletable(result.Entry!, "its ports cannot change (that could take away what it allows); its note can");
             case EntryWriteOutcome.Updated:
-                feed.Notify();
+                feed?.Notify();
                 break;
         }
 
@@ -80,8 +98,21 @@ public sealed class AllowList(IControlPlaneStore store, EntryValidator validator
             case EntryWriteOutcome.Undeletable:
                 throw Undeletable(result.Entry!, "it was created so and can never be deleted");
             default:
-                feed.Notify();
+                feed?.Notify();
                 return result;
+        }
+    }
+
+    /// <summary>Wakes the feed for the new revision and queues the created domains for the resolver.</summary>
+    private void Published(IEnumerable<Entry> created)
+    {
+        feed?.Notify();
+        if (resolver is not null)
+        {
+            foreach (var entry in created)
+            {
+                resolver.Enqueue(entry);
+            }
         }
     }
 

@@ -27,19 +27,24 @@ public sealed record GatewayView(GatewayRecord Record, int Queued, long Snapshot
 /// sessions this replica serves. A gateway token claims only the ids of its scope, holds at most
 /// <see cref="ControlPlaneOptions.MaxStreamsPerToken"/> streams, and a stream replaces an open one of the same
 /// id only when it comes with the same token. A session is in <see cref="ConnectedCount"/> exactly while
-/// its stream is open: it is added after its row is written and removed before anything can fail.
+/// its stream is open: it is added when its Hello is accepted (taken out again when its row cannot be written) and
+/// removed before anything can fail. Rows of Hellos and acks are written with group commit (<see cref="RegistryRowWriter"/>).
 /// </summary>
 public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time, IOptions<ControlPlaneOptions> options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GatewaySession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GatewaySession, byte> _unrecordedDisconnects = new();
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    private readonly RegistryRowWriter _rows = new(store);
 
     /// <summary>This replica's name in the registry: host name and process id.</summary>
     public static string ReplicaName { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>How many gateway streams this replica serves.</summary>
     public int ConnectedCount => _sessions.Count;
+
+    /// <summary>How many store writes the registry rows of Hellos and acks took (group commit: far fewer than rows).</summary>
+    public long RowWrites => _rows.Writes;
 
     /// <summary>Messages waiting in this replica's gateway queues.</summary>
     public int QueuedTotal => _sessions.Values.Sum(s => s.Queued);
@@ -63,10 +68,12 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
                 $"token '{token.Name}' may not claim gateway id {InputLimits.Quote(id)}; it may claim {InputLimits.Quote(token.Scope.Description)} (gateway_ids of the token)")));
         }
 
+        GatewaySession session;
+        GatewaySession? previous;
         await _connecting.WaitAsync(cancellationToken);
         try
         {
-            _sessions.TryGetValue(id, out var previous);
+            _sessions.TryGetValue(id, out previous);
             if (previous is not null && previous.TokenName != token.Name)
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, string.Create(
@@ -85,23 +92,38 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
 
             // A revision above ours is no revision of this store: the gateway gets a snapshot and shows 0 until it acks.
             var applied = hello.AppliedRevision <= currentRevision ? hello.AppliedRevision : 0;
-            var session = new GatewaySession(id, token.Name, options.Value.StreamQueueCapacity, lifetime) { AckedRevision = applied };
+            session = new GatewaySession(id, token.Name, options.Value.StreamQueueCapacity, lifetime) { AckedRevision = applied };
             session.Offer(applied);
             session.Row = new GatewayRecord(
                 id, hello.Hostname, hello.Version, applied, time.GetUtcNow(), true, hello.ElementCount, token.Name, ReplicaName, hello.StoreId, hello.Observe);
-            await store.UpsertGatewayAsync(session.Row, cancellationToken);
             _sessions[id] = session;
-            if (previous is not null)
-            {
-                previous.Fail(new RpcException(new Status(StatusCode.Aborted, "the gateway opened a new stream with the same id and token")));
-            }
-
-            return session;
         }
         finally
         {
             _connecting.Release();
         }
+
+        // Outside the lock, so that the rows of a reconnect storm's Hellos are written together.
+        try
+        {
+            await _rows.WriteAsync(session.Row);
+        }
+        catch
+        {
+            if (previous is null)
+            {
+                _sessions.TryRemove(new KeyValuePair<string, GatewaySession>(id, session));
+            }
+            else
+            {
+                _sessions.TryUpdate(id, previous, session);
+            }
+
+            throw;
+        }
+
+        previous?.Fail(new RpcException(new Status(StatusCode.Aborted, "the gateway opened a new stream with the same id and token")));
+        return session;
     }
 
     /// <summary>
@@ -119,7 +141,7 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
             var session = new GatewaySession(gatewayId, actor, capacity, lifetime) { AckedRevision = revision };
             session.Offer(revision);
             session.Row = new GatewayRecord(gatewayId, hostname, "legacy", revision, time.GetUtcNow(), true, 0, actor, ReplicaName, Kind: GatewayRecord.LegacyKind);
-            await store.UpsertGatewayAsync(session.Row, cancellationToken);
+            await _rows.WriteAsync(session.Row);
             _sessions[gatewayId] = session;
             previous?.Fail(new RpcException(new Status(StatusCode.Aborted, "the legacy gateway opened a new socket with the same hostname")));
             return session;
@@ -134,6 +156,7 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
     public async Task AcknowledgeAsync(GatewaySession session, long revision, long elementCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        cancellationToken.ThrowIfCancellationRequested();
         session.AckedRevision = revision;
         // Whatever it acknowledges was sent from this store (another store's gateway gets a snapshot first).
         session.Row = session.Row! with
@@ -144,7 +167,8 @@ public sealed class GatewayRegistry(IControlPlaneStore store, TimeProvider time,
             Connected = true,
             StoreId = session.StoreId.Length > 0 ? session.StoreId : session.Row.StoreId,
         };
-        await store.UpsertGatewayAsync(session.Row, cancellationToken);
+        // Not cancelled with the stream: the row is written before the stream's disconnect is (see RegistryRowWriter).
+        await _rows.WriteAsync(session.Row);
     }
 
     /// <summary>

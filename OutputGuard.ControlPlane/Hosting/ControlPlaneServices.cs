@@ -108,9 +108,12 @@ public static class ControlPlaneServices
         {
             o.Interceptors.Add<ErrorStatusInterceptor>();
             o.Interceptors.Add<InputBoundsInterceptor>();
-            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.MaxReceiveMessageSize = InputLimits.MaxRequestBytes;
             o.EnableDetailedErrors = false;
-        }).AddJsonTranscoding();
+        })
+            // BatchCreateEntries takes up to 100,000 entries; GrpcRequestSizeCheck holds the service's other methods to the default.
+            .AddServiceOptions<EntryApi>(o => o.MaxReceiveMessageSize = InputLimits.MaxBatchBytes)
+            .AddJsonTranscoding();
         services.AddCheckedRequestParsing();
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -136,6 +139,7 @@ public static class ControlPlaneServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<JsonRequestCheck>();
+        app.UseMiddleware<Batch.GrpcRequestSizeCheck>();
         app.MapAdminPage();
         app.MapGrpcService<EntryApi>();
         app.MapGrpcService<DesiredStateApi>();

@@ -21,7 +21,19 @@ public static class LegacyAddresses
     public static string? Of(Destination destination) =>
         destination.Port is null && destination.Prefix.IsIPv4 ? Text(destination.Prefix) : null;
 
-    /// <summary>The legacy addresses of a whole desired state.</summary>
-    public static HashSet<string> Of(IEnumerable<Destination> destinations) =>
-        destinations.Select(Of).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    /// <summary>The legacy addresses of the shared snapshot the sync streams send (read from the store once for every stream and socket).</summary>
+    public static HashSet<string> Of(Sync.SharedSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var destination in snapshot.Parts.SelectMany(p => p.Snapshot.Destinations))
+        {
+            if (destination.Protocol == V1.L4Protocol.Any && IpPrefix.TryParse(destination.Prefix, out var prefix, out _) && prefix.IsIPv4)
+            {
+                addresses.Add(Text(prefix));
+            }
+        }
+
+        return addresses;
+    }
 }

@@ -26,6 +26,7 @@ public sealed partial class LegacyGatewaySocket(
     LegacyAccess access,
     GatewayRegistry registry,
     ChangeFeed feed,
+    SnapshotCache snapshots,
     IControlPlaneStore store,
     IOptions<ControlPlaneOptions> options,
     IHostApplicationLifetime application,
@@ -149,8 +150,9 @@ public sealed partial class LegacyGatewaySocket(
 
     private async Task ResyncAsync(LegacyLink link, GatewaySession session, CancellationToken cancellationToken)
     {
-        var state = await store.GetDesiredStateAsync(cancellationToken);
-        await link.ReplaceAsync(state.Revision, LegacyAddresses.Of(state.Destinations), cancellationToken);
+        // The shared snapshot, as the gRPC sync sends it: one store read for every stream and socket at a revision.
+        var snapshot = await snapshots.GetAsync(Math.Max(link.SentRevision, await store.GetRevisionAsync(cancellationToken)), cancellationToken);
+        await link.ReplaceAsync(snapshot.Revision, LegacyAddresses.Of(snapshot), cancellationToken);
         await registry.AcknowledgeAsync(session, link.SentRevision, link.Sent.Count, cancellationToken);
     }
 

@@ -93,6 +93,9 @@ public interface IControlPlaneStore
     /// <summary>Inserts or replaces a gateway's registry row.</summary>
     Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
 
+    /// <summary>Inserts or replaces many gateways' registry rows, 200 to a transaction (a reconnect storm's Hellos, a fan-out's acks).</summary>
+    Task UpsertGatewaysAsync(IReadOnlyCollection<GatewayRecord> gateways, CancellationToken cancellationToken);
+
     /// <summary>Sets last_seen of the connected rows of <paramref name="gatewayIds"/> that <paramref name="replica"/> serves (its heartbeat).</summary>
     Task TouchGatewaysAsync(IReadOnlyCollection<string> gatewayIds, string replica, DateTimeOffset at, CancellationToken cancellationToken);
 

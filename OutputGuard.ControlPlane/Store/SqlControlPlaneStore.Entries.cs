@@ -196,7 +196,7 @@ public abstract partial class SqlControlPlaneStore
     /// Adds and removes destinations; when anything changed, makes the next revision with its
     /// change-log rows and time. Returns the revision after the change.
     /// </summary>
-    private static async Task<long> CommitRevisionAsync(WriteScope w, List<string> added, List<string> removed, long now)
+    private async Task<long> CommitRevisionAsync(WriteScope w, List<string> added, List<string> removed, long now)
     {
         if (added.Count == 0 && removed.Count == 0)
         {
@@ -207,9 +207,7 @@ public abstract partial class SqlControlPlaneStore
         var connection = w.Connection;
         if (added.Count > 0)
         {
-            await connection.ExecuteAsync(w.Command(
-                "INSERT INTO destinations (dkey, added_revision) VALUES (@Key, @Revision)",
-                added.Select(k => new { Key = k, Revision = revision })));
+            await InsertManyAsync(w, "destinations", "dkey, added_revision", added.Select(k => new object?[] { k, revision }));
         }
 
         if (removed.Count > 0)
@@ -218,10 +216,8 @@ public abstract partial class SqlControlPlaneStore
                 "DELETE FROM destinations WHERE dkey = @Key", removed.Select(k => new { Key = k })));
         }
 
-        var changes = added.Select(k => new { Revision = revision, Key = k, Op = "a" })
-            .Concat(removed.Select(k => new { Revision = revision, Key = k, Op = "r" }));
-        await connection.ExecuteAsync(w.Command(
-            "INSERT INTO change_log (revision, dkey, op) VALUES (@Revision, @Key, @Op)", changes));
+        await InsertManyAsync(w, "change_log", "revision, dkey, op", added.Select(k => new object?[] { revision, k, "a" })
+            .Concat(removed.Select(k => new object?[] { revision, k, "r" })));
         var updated = await connection.ExecuteAsync(w.Command(
             "UPDATE state SET revision = @Revision, revision_time = @Now WHERE id = 1 AND revision = @Previous",
             new { Revision = revision, Now = now, Previous = w.State.Revision }));

@@ -12,27 +12,37 @@ public abstract partial class SqlControlPlaneStore
     private static readonly string[] GatewayTrafficTables = ["traffic_reports", "traffic", "denied"];
 
     /// <inheritdoc />
-    public async Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken)
+    public Task UpsertGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        var row = new GatewayRow
+        return UpsertGatewaysAsync([gateway], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task UpsertGatewaysAsync(IReadOnlyCollection<GatewayRecord> gateways, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateways);
+        foreach (var chunk in gateways.Chunk(RegistryIdsPerStatement))
         {
-            Id = gateway.Id,
-            Hostname = gateway.Hostname,
-            Version = gateway.Version,
-            AppliedRevision = gateway.AppliedRevision,
-            LastSeen = gateway.LastSeen.ToUnixTimeMilliseconds(),
-            Connected = gateway.Connected,
-            ElementCount = gateway.ElementCount,
-            TokenName = gateway.TokenName,
-            Replica = gateway.Replica,
-            StoreId = gateway.StoreId,
-            Observe = gateway.Observe,
-            Kind = gateway.Kind,
-        };
-        await WriteChunkAsync(
-            (connection, transaction) => connection.ExecuteAsync(Command(UpsertGatewaySql, row, transaction, cancellationToken)),
-            cancellationToken);
+            var rows = chunk.Select(gateway => new GatewayRow
+            {
+                Id = gateway.Id,
+                Hostname = gateway.Hostname,
+                Version = gateway.Version,
+                AppliedRevision = gateway.AppliedRevision,
+                LastSeen = gateway.LastSeen.ToUnixTimeMilliseconds(),
+                Connected = gateway.Connected,
+                ElementCount = gateway.ElementCount,
+                TokenName = gateway.TokenName,
+                Replica = gateway.Replica,
+                StoreId = gateway.StoreId,
+                Observe = gateway.Observe,
+                Kind = gateway.Kind,
+            }).ToList();
+            await WriteChunkAsync(
+                (connection, transaction) => connection.ExecuteAsync(Command(UpsertGatewaySql, rows, transaction, cancellationToken)),
+                cancellationToken);
+        }
     }
 
     /// <inheritdoc />

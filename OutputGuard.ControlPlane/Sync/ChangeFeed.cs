@@ -17,7 +17,19 @@ public sealed partial class ChangeFeed(
     ILogger<ChangeFeed> logger) : BackgroundService
 {
     private const int BatchRevisions = 256;
+
+    /// <summary>How many recent revisions the feed keeps for gateways that catch up (a reconnect storm reads them here, not from the store).</summary>
+    public const int RecentRevisions = 256;
+
+    /// <summary>How many destinations those recent revisions may hold together (the newest revision is kept whatever its size).</summary>
+    public const int RecentDestinations = 250_000;
+
     private readonly ConcurrentDictionary<GatewaySession, byte> _sessions = new();
+    private readonly Lock _recentLock = new();
+    private readonly Queue<FeedItem> _recent = new();
+    private long _recentFloor = -1;
+    private long _recentTop = -1;
+    private long _recentSize;
     private readonly WakeSignal _wake = new();
     private long _published = -1;
 
@@ -29,6 +41,24 @@ public sealed partial class ChangeFeed(
 
     /// <summary>Removes a session.</summary>
     public void Unsubscribe(GatewaySession session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>
+    /// The published revisions after <paramref name="afterRevision"/> with their shared messages, in order, when the feed
+    /// still holds all of them; null when it does not (the caller reads the change log). Every revision the feed hands to
+    /// sessions is kept here first, so a session that subscribed before asking misses none.
+    /// </summary>
+    public IReadOnlyList<FeedItem>? RecentAfter(long afterRevision)
+    {
+        lock (_recentLock)
+        {
+            if (_recentFloor < 0 || afterRevision < _recentFloor || afterRevision > _recentTop)
+            {
+                return null;
+            }
+
+            return _recent.Where(i => i.Change!.Revision > afterRevision).ToList();
+        }
+    }
 
     /// <summary>Wakes the feed at once (after a local commit).</summary>
     public void Notify() => _wake.Wake();
@@ -42,7 +72,11 @@ public sealed partial class ChangeFeed(
     {
         try
         {
-            Interlocked.CompareExchange(ref _published, await store.GetRevisionAsync(cancellationToken), -1);
+            var revision = await store.GetRevisionAsync(cancellationToken);
+            if (Interlocked.CompareExchange(ref _published, revision, -1) == -1)
+            {
+                ForgetRecent(revision);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -103,6 +137,7 @@ public sealed partial class ChangeFeed(
             // from their Hello, but a revision committed after that would be skipped by starting here:
             // have them resynchronise with a snapshot instead.
             Interlocked.Exchange(ref _published, current);
+            ForgetRecent(current);
             Broadcast(FeedItem.Resync);
             return;
         }
@@ -112,6 +147,7 @@ public sealed partial class ChangeFeed(
             var changes = await store.GetChangesAsync(published, BatchRevisions, cancellationToken);
             if (changes is null || changes.Count == 0)
             {
+                ForgetRecent(current);
                 Broadcast(FeedItem.Resync);
                 published = current;
                 break;
@@ -119,12 +155,50 @@ public sealed partial class ChangeFeed(
 
             foreach (var change in changes)
             {
-                Broadcast(new FeedItem(change));
+                // Read from the store once and built once, for every stream.
+                var item = new FeedItem(change) { Message = RevisionMessages.Delta(change) };
+                Remember(item, published);
+                Broadcast(item);
                 published = change.Revision;
             }
         }
 
         Interlocked.Exchange(ref _published, published);
+    }
+
+    private void Remember(FeedItem item, long previousRevision)
+    {
+        lock (_recentLock)
+        {
+            if (_recentFloor < 0)
+            {
+                _recentFloor = previousRevision;
+            }
+
+            _recent.Enqueue(item);
+            _recentTop = item.Change!.Revision;
+            _recentSize += Size(item);
+            while (_recent.Count > 1 && (_recent.Count > RecentRevisions || _recentSize > RecentDestinations))
+            {
+                var dropped = _recent.Dequeue();
+                _recentSize -= Size(dropped);
+                _recentFloor = dropped.Change!.Revision;
+            }
+        }
+
+        static long Size(FeedItem i) => i.Change!.Added.Count + i.Change.Removed.Count;
+    }
+
+    /// <summary>After a gap the feed cannot bridge, it starts keeping revisions again from <paramref name="revision"/>.</summary>
+    private void ForgetRecent(long revision)
+    {
+        lock (_recentLock)
+        {
+            _recent.Clear();
+            _recentSize = 0;
+            _recentFloor = revision;
+            _recentTop = revision;
+        }
     }
 
     private void Broadcast(FeedItem item)

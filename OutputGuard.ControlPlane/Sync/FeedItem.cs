@@ -12,6 +12,9 @@ public sealed record FeedItem(RevisionChange? Change)
     /// <summary>Tells a session that wants domain rules that the list changed: send it.</summary>
     public static FeedItem DomainRules { get; } = new((RevisionChange?)null) { IsDomainRules = true };
 
+    /// <summary>The delta message of <see cref="Change"/>, built once by the feed and written to every stream as it is.</summary>
+    public V1.ControlMessage? Message { get; init; }
+
     /// <summary>Addresses other gateways learned, to pass on (it carries no revision).</summary>
     public V1.LearnedAddresses? Learned { get; init; }
 

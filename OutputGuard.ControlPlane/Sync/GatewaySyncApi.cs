@@ -151,7 +151,7 @@ public sealed partial class GatewaySyncApi(
                 }
                 else if (change.Revision == session.SentRevision + 1)
                 {
-                    await SendDeltaAsync(session, change, stream, lifetime);
+                    await SendDeltaAsync(session, item, stream, lifetime);
                 }
                 else if (change.Revision > session.SentRevision + 1)
                 {
@@ -259,6 +259,19 @@ public sealed partial class GatewaySyncApi(
 
     private async Task CatchUpAsync(GatewaySession session, long fromRevision, GatewayStreamWriter stream, CancellationToken cancellationToken)
     {
+        // Most gateways that reconnect were away briefly: the feed still holds what they missed, read from the store once
+        // for all of them. The session subscribed before this, so whatever the feed publishes later reaches its queue.
+        if (fromRevision > 0 && feed.RecentAfter(fromRevision) is { } recent)
+        {
+            session.SentRevision = fromRevision;
+            foreach (var item in recent)
+            {
+                await SendDeltaAsync(session, item, stream, cancellationToken);
+            }
+
+            return;
+        }
+
         var current = await store.GetRevisionAsync(cancellationToken);
         if (fromRevision == current)
         {
@@ -284,7 +297,7 @@ public sealed partial class GatewaySyncApi(
 
             foreach (var change in changes)
             {
-                await SendDeltaAsync(session, change, stream, cancellationToken);
+                await SendDeltaAsync(session, new FeedItem(change), stream, cancellationToken);
             }
         }
     }
@@ -304,13 +317,11 @@ public sealed partial class GatewaySyncApi(
         LogSnapshot(logger, session.GatewayId, snapshot.Revision, snapshot.Count);
     }
 
-    private static async Task SendDeltaAsync(GatewaySession session, RevisionChange change, GatewayStreamWriter stream, CancellationToken cancellationToken)
+    private static async Task SendDeltaAsync(GatewaySession session, FeedItem item, GatewayStreamWriter stream, CancellationToken cancellationToken)
     {
-        var delta = new Delta { Revision = change.Revision };
-        delta.Add.AddRange(change.Added.Select(d => d.ToProto()));
-        delta.Remove.AddRange(change.Removed.Select(d => d.ToProto()));
+        var change = item.Change!;
         session.Offer(change.Revision);
-        await stream.WriteAsync(new ControlMessage { Delta = delta }, cancellationToken);
+        await stream.WriteAsync(item.Message ?? RevisionMessages.Delta(change), cancellationToken);
         session.SentRevision = change.Revision;
     }
 

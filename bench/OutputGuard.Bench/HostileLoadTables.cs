@@ -8,7 +8,24 @@ public static class HostileLoadTables
     public static async Task RunAsync(string[] args)
     {
         var backends = BenchStores.Available();
-        if (args[0] == "streams")
+        if (args[0] == "fleet")
+        {
+            var counts = (OptionText(args, "--streams") ?? "1,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+            var changes = Option(args, "--changes", 20);
+            var bulk = Option(args, "--bulk", 100_000);
+            var rows = new List<string[]>();
+            foreach (var backend in backends)
+            {
+                rows.AddRange(await FleetBench.RunAsync(backend, counts, changes, bulk));
+            }
+
+            Table.Print(
+                $"A fleet on one control plane: {changes} changes fanned out per row, then a reconnect storm; bulk batch on the smallest fleet; ratios against the first row of the measure; {Environment.ProcessorCount} cores",
+                ["backend", "streams", "measure", "value", "ratio to baseline"],
+                rows,
+                textColumns: 3);
+        }
+        else if (args[0] == "streams")
         {
             var destinations = Option(args, "--destinations", 100_000);
             var counts = (OptionText(args, "--streams") ?? "0,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();

@@ -4,6 +4,7 @@
 //   dotnet run -- [control-plane|resolver] [ADDS [REVISIONS]] [--domains N]   (default: all four tables)
 //   dotnet run -- streams [--destinations N] [--streams 0,100,1000]           (RSS of non-reading sync streams)
 //   dotnet run -- floods [--gateways N] [--seconds S]                          (CreateEntry latency under report floods)
+//   dotnet run -- fleet [--streams 1,100,1000] [--changes 20] [--bulk 100000]   (fan-out, reconnect storm, bulk batch)
 //   dotnet run -- admin-page [--entries 10000,100000] [--sessions 20]          (admin page in chromium: table time, memory per session)
 using System.Globalization;
 using MySqlConnector;
@@ -19,7 +20,7 @@ if (args.FirstOrDefault() is "admin-page")
     return;
 }
 
-if (args.FirstOrDefault() is "streams" or "floods")
+if (args.FirstOrDefault() is "streams" or "floods" or "fleet")
 {
     await HostileLoadTables.RunAsync(args);
     return;

@@ -111,7 +111,8 @@ public static class LegacyImportCommand
                 DataDirectory = options.DataDir,
             });
             await store.MigrateAsync(cancellationToken);
-            await LegacyImporter.RunAsync(plan, store, dryRun, output, cancellationToken);
+            // No feed or resolver in this process: a running control plane on the same store picks the revision up.
+            await LegacyImporter.RunAsync(plan, store, new AllowList(store, validator, feed: null, resolver: null), dryRun, output, cancellationToken);
             return ExitCodes.Success;
         }
         catch (Exception e) when (StoreOutage.TryDescribe(e, out var reason))

@@ -9,7 +9,7 @@ namespace OutputGuard.ControlPlane.Legacy.Import;
 
 /// <summary>
 /// Imports the replaced system's <c>crawler_proxies</c> rows into a store: the <see cref="LegacyImportPlan"/> written
-/// in one transaction and one revision (<see cref="IControlPlaneStore.CreateEntriesAsync"/>), audited as
+/// in one transaction and one revision (<see cref="AllowList.CreateManyAsync"/>, as a batch is), audited as
 /// <see cref="Actor"/>. An entry that exists with the same definition is left as it is, so a second import changes
 /// nothing; one that exists with another definition (say, not undeletable) is kept and reported. A dry run prints
 /// the same report from the same decisions and writes nothing.
@@ -43,10 +43,11 @@ public static class LegacyImporter
 
     /// <summary>Imports (or, with <paramref name="dryRun"/>, only reports) <paramref name="plan"/>; the report goes to <paramref name="output"/>.</summary>
     public static async Task<LegacyImportReport> RunAsync(
-        LegacyImportPlan plan, IControlPlaneStore store, bool dryRun, TextWriter output, CancellationToken cancellationToken)
+        LegacyImportPlan plan, IControlPlaneStore store, AllowList allowList, bool dryRun, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(allowList);
         ArgumentNullException.ThrowIfNull(output);
         var before = await store.GetRevisionAsync(cancellationToken);
         var outcomes = new List<EntryWriteOutcome>(plan.Entries.Count);
@@ -70,7 +71,7 @@ public static class LegacyImporter
         }
         else if (!dryRun && outcomes.Contains(EntryWriteOutcome.Created))
         {
-            var written = await store.CreateEntriesAsync(plan.Entries.Select(p => p.Entry).ToList(), Actor, allOrNothing: false, cancellationToken);
+            var written = await allowList.CreateManyAsync(plan.Entries.Select(p => p.Entry).ToList(), Actor, allOrNothing: false, cancellationToken);
             after = written.Revision;
             for (var i = 0; i < outcomes.Count; i++)
             {

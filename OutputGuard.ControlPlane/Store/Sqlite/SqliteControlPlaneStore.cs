@@ -98,6 +98,9 @@ public sealed class SqliteControlPlaneStore : SqlControlPlaneStore
         "SELECT revision AS Revision, revision_time AS RevisionTime, log_floor AS LogFloor FROM state WHERE id = 1";
 
     /// <inheritdoc />
+    protected override int ParametersPerStatement => 96;
+
+    /// <inheritdoc />
     protected override string InsertEntrySql =>
         "INSERT INTO entries (value, kind, ports, note, undeletable, created_by, created_at) " +
         "VALUES (@Value, @Kind, @Ports, @Note, @Undeletable, @CreatedBy, @CreatedAt) RETURNING id";

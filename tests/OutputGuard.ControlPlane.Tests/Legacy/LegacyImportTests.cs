@@ -76,6 +76,17 @@ public sealed class LegacyImportTests(MariaDbDatabase mariaDb) : IClassFixture<M
         return file;
     }
 
+    /// <summary>The configuration file of a SQLite store in <paramref name="dataDir"/>.</summary>
+    private string SqliteConfigFor(string dataDir)
+    {
+        var file = Path.Combine(_dir, "sqlite.yaml");
+        File.WriteAllText(file, $"""
+            data_dir: {dataDir}
+            treat_as_public: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24]
+            """);
+        return file;
+    }
+
     private static async Task<(int Exit, string Output, string Error)> ImportAsync(string from, string config, bool dryRun)
     {
         using var output = new StringWriter();
@@ -204,5 +215,26 @@ public sealed class LegacyImportTests(MariaDbDatabase mariaDb) : IClassFixture<M
         var b = new MySqlConnectionStringBuilder(LegacyConnectionString.Parse(dsn));
 
         Assert.Equal((server, port, user, password, database), (b.Server, b.Port, b.UserID, b.Password, b.Database));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task Entries_imported_into_a_running_control_planes_store_reach_its_gateway_streams(string backend)
+    {
+        var old = await SeedOldDatabaseAsync();
+        var target = backend == "mariadb" ? await mariaDb.CreateDatabaseAsync() : null;
+        await using var server = await ControlPlaneServer.StartAsync(mysqlConnectionString: target);
+        var storeId = await server.Store.GetStoreIdAsync(default);
+        await using var stream = await SyncClient.ConnectAsync(server.Channel(TestTokens.Gateway), "gw-import", 0, storeId: storeId);
+        await stream.ResponseHeadersAsync;
+
+        // Another store instance, as the separate import-legacy process has: nothing wakes the server's feed but its poll.
+        var (exit, _, error) = await ImportAsync(old, target is null ? SqliteConfigFor(server.Options.DataDir) : ConfigFor(target), dryRun: false);
+        var delta = (await stream.NextAsync(TimeSpan.FromSeconds(30))).Delta;
+
+        Assert.Equal((0, string.Empty), (exit, error));
+        Assert.Equal(1, delta.Revision);
+        Assert.Equal(["192.0.2.0/24", "203.0.113.20/32", "203.0.113.30/32"], delta.Add.Select(d => d.Prefix).Order(StringComparer.Ordinal));
     }
 }

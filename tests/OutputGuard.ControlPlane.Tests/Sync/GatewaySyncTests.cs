@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using OutputGuard.ControlPlane.Tests.Infrastructure;
 using OutputGuard.V1;
 
@@ -43,18 +44,53 @@ public sealed class GatewaySyncTests : IAsyncLifetime
     [Fact]
     public async Task Gateway_older_than_the_change_log_gets_a_snapshot()
     {
+        // The revisions are made before this control plane starts, so its feed never held them in memory either.
+        var dir = Directory.CreateTempSubdirectory("og-trimmed-").FullName;
+        try
+        {
+            await using (var before = await ControlPlaneServer.StartAsync(o => o.DataDir = dir))
+            {
+                var entries = new EntryService.EntryServiceClient(before.Channel(TestTokens.Editor));
+                for (var i = 1; i <= 5; i++)
+                {
+                    await entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = $"198.51.100.{i}" } });
+                }
+
+                await before.Store.TrimChangeLogAsync(2, CancellationToken.None);
+            }
+
+            await using var server = await ControlPlaneServer.StartAsync(o => o.DataDir = dir);
+            await using var gateway = await SyncClient.ConnectAsync(
+                server.Channel(TestTokens.Gateway), "gw-b", appliedRevision: 1, storeId: await server.Store.GetStoreIdAsync(CancellationToken.None));
+
+            var (revision, destinations) = await gateway.NextSnapshotAsync();
+
+            Assert.Equal(5, revision);
+            Assert.Equal(Enumerable.Range(1, 5).Select(i => $"198.51.100.{i}/32"), destinations.Select(d => d.Prefix));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Gateway_that_missed_recent_revisions_is_caught_up_from_the_feed_after_the_log_was_trimmed()
+    {
         for (var i = 1; i <= 5; i++)
         {
             await Allow($"198.51.100.{i}");
         }
 
-        await _server.Store.TrimChangeLogAsync(2, CancellationToken.None);
-        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-b", appliedRevision: 1, storeId: await StoreId());
+        await Eventually.True(() => _server.App.Services.GetRequiredService<ControlPlane.Sync.ChangeFeed>().PublishedRevision == 5, TimeSpan.FromSeconds(10), "the feed published revision 5");
+        await _server.Store.TrimChangeLogAsync(0, CancellationToken.None);
+        await using var gateway = await SyncClient.ConnectAsync(_server.Channel(TestTokens.Gateway), "gw-r", appliedRevision: 2, storeId: await StoreId());
 
-        var (revision, destinations) = await gateway.NextSnapshotAsync();
+        var deltas = new[] { await gateway.NextAsync(), await gateway.NextAsync(), await gateway.NextAsync() };
 
-        Assert.Equal(5, revision);
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"198.51.100.{i}/32"), destinations.Select(d => d.Prefix));
+        Assert.Equal([3L, 4L, 5L], deltas.Select(d => d.Delta.Revision));
+        Assert.Equal(["198.51.100.3/32", "198.51.100.4/32", "198.51.100.5/32"], deltas.Select(d => Assert.Single(d.Delta.Add).Prefix));
     }
 
     [Fact]
