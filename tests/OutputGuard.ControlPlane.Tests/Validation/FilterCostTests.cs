@@ -9,8 +9,9 @@ namespace OutputGuard.ControlPlane.Tests.Validation;
 /// <summary>
 /// What a viewer's filter costs the server: its CPU time (the control plane's, and on MariaDB the database server's
 /// too when it runs here) grows no faster than the filter's size, and a call given up by its client stops its query.
-/// A real control plane in a child process, on SQLite and on MariaDB.
+/// A real control plane in a child process, on SQLite and on MariaDB; run alone (<see cref="CpuMeasuringCollection"/>).
 /// </summary>
+[Collection(CpuMeasuringCollection.Name)]
 public sealed class FilterCostTests(MariaDbDatabase mariaDb, ITestOutputHelper output) : IClassFixture<MariaDbDatabase>
 {
     private const string Config = """
