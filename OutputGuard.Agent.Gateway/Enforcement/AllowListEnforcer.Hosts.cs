@@ -6,7 +6,7 @@ namespace OutputGuard.Agent.Gateway.Enforcement;
 /// <summary>
 /// The hash allow-sets (single addresses, every port): the bulk of a large allow-list. They are compared and
 /// written as numbers and raw keys — no element record, key string or dictionary per address — so that a million
-/// destinations cost the kernel's time, not ours.
+/// destinations cost the kernel's time, not ours; they carry no counters (the seen sets count the hosts with traffic).
 /// </summary>
 public sealed partial class AllowListEnforcer
 {
@@ -94,49 +94,36 @@ public sealed partial class AllowListEnforcer
         return new HostDiff(mirror, add, remove);
     }
 
-    /// <summary>
-    /// Reads the hosts sets at adoption. The outbound set is what was applied; a reply twin that differs (someone
-    /// changed it while no enforcer watched) is made equal to it, in one batch — unless it is too large to read
-    /// (<see cref="LargeSet"/>), when its events alone keep it, as in every repair.
-    /// </summary>
-    private void ReadHosts(FamilyLayout family, List<string> findings)
+    /// <summary>Reads the hosts set at adoption (what was applied), or takes it as empty when it is not <paramref name="readable"/>.</summary>
+    private void ReadHosts(FamilyLayout family, bool readable)
     {
         var mirror = _hosts[family.Family];
-        mirror.Reset(_nft.ListElements(family.Hosts));
+        mirror.Reset(readable ? _nft.ListElements(family.Hosts) : []);
         _hostsMayHoldInternal |= mirror.Addresses.Any(a => IsInternal(Destination.Any(IpPrefix.FromNumber(family.Family, a, family.AddressLength * 8))));
-        var before = findings.Count;
-        using var batch = _nft.BeginBatch();
-        RepairHosts(batch, family.HostsIn, fresh: false, new DriftScope(false, new HashSet<string>(StringComparer.Ordinal) { family.HostsIn.Name }), findings);
-        if (findings.Count > before)
+    }
+
+    /// <summary>
+    /// Queues the deletion of <paramref name="keys"/> from both seen sets of <paramref name="family"/>, whether the
+    /// packet path added them or not: each is added, then deleted, in the batch (adding an element that is there is a
+    /// no-op, deleting one that is not fails the batch). Called with every host that leaves the hosts set, so that
+    /// the seen sets never count a host that is not allowed, and a host allowed again starts from zero.
+    /// </summary>
+    private static void Forget(NftBatch batch, FamilyLayout family, ReadOnlySpan<byte> keys)
+    {
+        foreach (var seen in new[] { family.Seen, family.SeenIn })
         {
-            batch.Commit();
+            batch.AddKeys(seen, keys);
+            batch.DeleteKeys(seen, keys);
         }
     }
 
     /// <summary>
-    /// Queues the repair of one hosts set (outbound or reply) against the mirror: refilled whole when it is new, else
-    /// compared with the kernel when <paramref name="scope"/> reads it, or checked by the elements its events named.
-    /// Returns whether the events were used.
+    /// Queues the repair of the hosts set against the mirror: compared with the kernel when <paramref name="scope"/>
+    /// reads it, or checked by the elements its events named. Returns whether the events were used.
     /// </summary>
-    private bool RepairHosts(NftBatch batch, NftSet set, bool fresh, DriftScope scope, List<string> findings)
+    private bool RepairHosts(NftBatch batch, NftSet set, DriftScope scope, List<string> findings)
     {
         var mirror = _hosts[FamilyLayout.Of(set).Family];
-        if (fresh)
-        {
-            if (mirror.Count > 0)
-            {
-                var all = mirror.Writer();
-                foreach (var address in mirror.Addresses)
-                {
-                    all.Write(address);
-                }
-
-                batch.AddKeys(set, all.Keys);
-            }
-
-            return false;
-        }
-
         var foreign = mirror.Writer();
         var missing = mirror.Writer();
         var read = scope.Includes(set);
@@ -197,6 +184,7 @@ public sealed partial class AllowListEnforcer
         {
             findings.Add(FormattableString.Invariant($"set {set.Name} held {foreign.Count} element(s) not applied"));
             batch.DeleteKeys(set, foreign.Keys);
+            Forget(batch, FamilyLayout.Of(set), foreign.Keys);
         }
 
         if (missing.Count > 0)
@@ -206,9 +194,37 @@ public sealed partial class AllowListEnforcer
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> applied hosts of <paramref name="family"/> that <paramref name="counted"/> does not
+    /// hold (as numbers): the hosts no packet reached yet, which have no seen-set element.
+    /// </summary>
+    public IReadOnlyList<UInt128> QuietHosts(FamilyLayout family, IReadOnlySet<UInt128> counted, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(counted);
+        var quiet = new List<UInt128>(Math.Max(0, Math.Min(limit, 1024)));
+        lock (_gate)
+        {
+            foreach (var address in _hosts[family.Family].Addresses)
+            {
+                if (quiet.Count >= limit)
+                {
+                    break;
+                }
+
+                if (!counted.Contains(address))
+                {
+                    quiet.Add(address);
+                }
+            }
+        }
+
+        return quiet;
+    }
+
     private bool IsInternal(Destination d) => _settings.Internal.TryFindOverlap(d.Prefix, out _);
 
-    /// <summary>The keys to delete from and add to both hosts sets of one family.</summary>
+    /// <summary>The keys to delete from and add to the hosts set of one family.</summary>
     private sealed record HostDiff(HostMirror Mirror, HostMirror.KeyWriter Add, HostMirror.KeyWriter Remove)
     {
         public bool IsEmpty => Add.Count == 0 && Remove.Count == 0;

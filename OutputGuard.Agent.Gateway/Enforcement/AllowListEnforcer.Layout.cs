@@ -220,12 +220,23 @@ public sealed partial class AllowListEnforcer
         {
             var have = existing.Where(r => r.Chain == chain).ToList();
             var want = expected.Where(r => r.Chain == chain).ToList();
-            if (have.Count != want.Count || have.Zip(want).Any(p => p.First.Comment != p.Second.Comment || !p.First.Expressions.SequenceEqual(p.Second.Expressions)))
+            if (have.Count != want.Count || have.Zip(want).Any(p => p.First.Comment != p.Second.Comment || !p.First.Expressions.SequenceEqual(p.Second.Expressions, SameExpression.Instance)))
             {
                 differing.Add(chain);
             }
         }
 
         return differing;
+    }
+
+    /// <summary>Expressions compared as the layout means them: a counter is a counter, whatever it counted.</summary>
+    private sealed class SameExpression : IEqualityComparer<Netlink.Nftables.Expressions.NftExpression>
+    {
+        public static readonly SameExpression Instance = new();
+
+        public bool Equals(Netlink.Nftables.Expressions.NftExpression? x, Netlink.Nftables.Expressions.NftExpression? y) =>
+            (x is Netlink.Nftables.Expressions.NftCounter && y is Netlink.Nftables.Expressions.NftCounter) || object.Equals(x, y);
+
+        public int GetHashCode(Netlink.Nftables.Expressions.NftExpression obj) => obj is Netlink.Nftables.Expressions.NftCounter ? 1 : obj.GetHashCode();
     }
 }

@@ -17,24 +17,21 @@ public sealed partial class AllowListEnforcer
         var fresh = QueueLayout(batch, findings);
         foreach (var f in TableLayout.Families)
         {
-            foreach (var set in f.AllowPairs.SelectMany(p => new[] { p.Out, p.In }))
+            foreach (var set in f.AppliedSets)
             {
+                if (fresh.Contains(set.Name))
+                {
+                    Refill(batch, set);
+                    continue;
+                }
+
                 if (HostMirror.IsHosts(set))
                 {
-                    usedEvents |= RepairHosts(batch, set, fresh.Contains(set.Name), scope, findings);
+                    usedEvents |= RepairHosts(batch, set, scope, findings);
                     continue;
                 }
 
                 var mirror = MirrorOf(set);
-                if (fresh.Contains(set.Name))
-                {
-                    if (mirror.Count > 0)
-                    {
-                        batch.AddElements(set, mirror.Values.SelectMany(v => v));
-                    }
-
-                    continue;
-                }
 
                 List<KeyValuePair<string, NftSetElement[]>> foreign, missing;
                 var read = scope.Includes(set) || (scope.Changes.ContainsKey(set.Name) && !CanCheckByElement(set));
@@ -107,6 +104,33 @@ public sealed partial class AllowListEnforcer
         var report = new DriftReport(findings, true);
         Repaired?.Invoke(report);
         return report;
+    }
+
+    /// <summary>Queues every element the mirror holds for <paramref name="set"/>, which is new (empty) in the batch.</summary>
+    private void Refill(NftBatch batch, NftSet set)
+    {
+        if (HostMirror.IsHosts(set))
+        {
+            var mirror = _hosts[FamilyLayout.Of(set).Family];
+            if (mirror.Count > 0)
+            {
+                var all = mirror.Writer();
+                foreach (var address in mirror.Addresses)
+                {
+                    all.Write(address);
+                }
+
+                batch.AddKeys(set, all.Keys);
+            }
+
+            return;
+        }
+
+        var elements = MirrorOf(set);
+        if (elements.Count > 0)
+        {
+            batch.AddElements(set, elements.Values.SelectMany(v => v));
+        }
     }
 
     private ApplyResult WithRepair(Func<ApplyResult> apply)

@@ -119,10 +119,17 @@ public sealed partial class AllowListEnforcer : IDisposable
         {
             AdoptedMarker = ReadMarker();
             _marker = AdoptedMarker ?? TableMarker.None;
+            // What the allow-sets hold now, so that a set the layout recreates in its own shape (other flags or
+            // counters, as after an upgrade) keeps its elements, in the same batch.
+            ReadAllowSets();
             var findings = new List<string>();
             using (var batch = _nft.BeginBatch())
             {
-                QueueLayout(batch, findings);
+                foreach (var set in QueueLayout(batch, findings).Intersect(TableLayout.Families.SelectMany(f => f.AppliedSets).Select(s => s.Name)))
+                {
+                    Refill(batch, TableLayout.AllSets.First(s => s.Name == set));
+                }
+
                 batch.Commit();
             }
 
@@ -133,13 +140,6 @@ public sealed partial class AllowListEnforcer : IDisposable
             else if (findings.Count > 0)
             {
                 Log.TableAdjusted(_logger, string.Join("; ", findings));
-            }
-
-            var aligned = new List<string>();
-            ReadAllowSets(aligned);
-            if (aligned.Count > 0)
-            {
-                Log.TableAdjusted(_logger, string.Join("; ", aligned));
             }
 
             Committed();
@@ -285,7 +285,7 @@ public sealed partial class AllowListEnforcer : IDisposable
             foreach (var h in hostChanges.Where(h => h.Remove.Count > 0))
             {
                 batch.DeleteKeys(h.Mirror.Layout.Hosts, h.Remove.Keys);
-                batch.DeleteKeys(h.Mirror.Layout.HostsIn, h.Remove.Keys);
+                Forget(batch, h.Mirror.Layout, h.Remove.Keys);
             }
 
             foreach (var d in changes.Where(d => d.Remove.Count > 0))
@@ -296,7 +296,6 @@ public sealed partial class AllowListEnforcer : IDisposable
             foreach (var h in hostChanges.Where(h => h.Add.Count > 0))
             {
                 batch.AddKeys(h.Mirror.Layout.Hosts, h.Add.Keys);
-                batch.AddKeys(h.Mirror.Layout.HostsIn, h.Add.Keys);
             }
 
             foreach (var d in changes.Where(d => d.Add.Count > 0))
@@ -335,7 +334,7 @@ public sealed partial class AllowListEnforcer : IDisposable
             }
         }
 
-        var outbound = changes.Where(c => TableLayout.Families.Any(f => f.AllowPairs.Any(p => p.Out.Name == c.Set.Name))).ToList();
+        var outbound = changes.Where(c => TableLayout.Families.Any(f => f.IsOutboundAllowSet(c.Set))).ToList();
         LastApply = timer.Done(bytes, committed: true);
         return new ApplyResult(
             outbound.Sum(c => c.Add.Count) + hostChanges.Sum(h => h.Add.Count),
@@ -349,22 +348,28 @@ public sealed partial class AllowListEnforcer : IDisposable
     private Dictionary<string, NftSetElement[]> ReadSet(NftSet set) =>
         ElementCompiler.FromKernel(_nft.ListElements(set), set.Flags.HasFlag(NftSetFlags.Interval), set.KeyType.IsConcat);
 
-    private void ReadAllowSets(List<string> findings)
+    /// <summary>
+    /// Reads the applied allow-sets into the mirrors; a set that is missing, or holds keys of another type or shape
+    /// (which would not mean the same addresses), reads as empty.
+    /// </summary>
+    private void ReadAllowSets()
     {
+        var found = _nft.ListTables(NftFamily.Inet).Any(t => t.Name == TableLayout.TableName)
+            ? _nft.ListSets(NftFamily.Inet, TableLayout.TableName).ToDictionary(s => s.Name, StringComparer.Ordinal)
+            : new Dictionary<string, NftSet>(StringComparer.Ordinal);
         foreach (var f in TableLayout.Families)
         {
-            foreach (var (o, i) in f.AllowPairs)
+            foreach (var set in f.AppliedSets)
             {
-                if (o == f.Hosts)
+                var readable = found.TryGetValue(set.Name, out var kernel) && kernel.KeyType.Equals(set.KeyType)
+                    && (kernel.Flags & NftSetFlags.Interval) == (set.Flags & NftSetFlags.Interval);
+                if (set == f.Hosts)
                 {
-                    ReadHosts(f, findings);
+                    ReadHosts(f, readable);
                     continue;
                 }
 
-                foreach (var set in new[] { o, i })
-                {
-                    _mirror[set.Name] = ReadSet(set);
-                }
+                _mirror[set.Name] = readable ? ReadSet(set) : new(StringComparer.Ordinal);
             }
         }
     }

@@ -36,7 +36,7 @@ public sealed class DriftRepair : BackgroundService
 
     /// <summary>The allow-sets whose changed elements can be checked from the events alone.</summary>
     private static readonly HashSet<string> ByElement = TableLayout.Families
-        .SelectMany(f => f.AllowPairs.SelectMany(p => new[] { p.Out, p.In }))
+        .SelectMany(f => f.AppliedSets)
         .Where(AllowListEnforcer.CanCheckByElement)
         .Select(s => s.Name)
         .ToHashSet(StringComparer.Ordinal);

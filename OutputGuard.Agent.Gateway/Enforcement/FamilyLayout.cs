@@ -22,8 +22,9 @@ public sealed class FamilyLayout
         AddressLength = (int)length;
         var addr = _addressKey = length == 4 ? NftKeyType.Ipv4Addr : NftKeyType.Ipv6Addr;
         var service = _serviceKey = NftKeyType.Concat(addr, NftKeyType.InetProto, NftKeyType.InetService);
-        Hosts = Set("hosts" + suffix, addr, NftSetFlags.None, counters: true);
-        HostsIn = Hosts with { Name = Hosts.Name + "_in" };
+        Hosts = Set("hosts" + suffix, addr, NftSetFlags.None, counters: false);
+        Seen = Set("seen" + suffix, addr, NftSetFlags.Dynamic, counters: true) with { Size = SeenSize };
+        SeenIn = Seen with { Name = Seen.Name + "_in" };
         Nets = Set("nets" + suffix, addr, NftSetFlags.Interval, counters: true);
         NetsIn = Nets with { Name = Nets.Name + "_in" };
         Ports = Set("ports" + suffix, service, NftSetFlags.Interval, counters: true);
@@ -47,6 +48,12 @@ public sealed class FamilyLayout
     /// <summary>The most elements a learned set holds.</summary>
     public const uint LearnedSize = 1 << 20;
 
+    /// <summary>
+    /// The most elements a seen set holds: more than a hosts set is ever given (a size only bounds the set; the kernel
+    /// allocates as elements come). Past it, an allowed host's traffic still passes, uncounted.
+    /// </summary>
+    public const uint SeenSize = 1 << 24;
+
     /// <summary>IPv4.</summary>
     public static FamilyLayout V4 { get; } = new(AddressFamily.InterNetwork, "4", 2, 12, 4);
 
@@ -59,11 +66,22 @@ public sealed class FamilyLayout
     /// <summary>4 or 16.</summary>
     public int AddressLength { get; }
 
-    /// <summary>Allowed single addresses, all ports (client → destination).</summary>
+    /// <summary>
+    /// Allowed single addresses, all ports, both directions: a hash set without counters, the bulk of a large
+    /// allow-list (a counter per element is most of the kernel's cost of loading a million; see <see cref="Seen"/>).
+    /// </summary>
     public NftSet Hosts { get; }
 
-    /// <summary>The reply-direction twin of <see cref="Hosts"/>.</summary>
-    public NftSet HostsIn { get; }
+    /// <summary>
+    /// The hosts that carried traffic from clients, each with its counter: the packet path adds an allowed host on
+    /// its first packet (<c>update @seen4 { ip daddr }</c>) and counts every packet after. The enforcer deletes a host
+    /// from it when the host leaves <see cref="Hosts"/>, so it only ever holds allowed hosts; its contents are the
+    /// kernel's, not compared with what was applied.
+    /// </summary>
+    public NftSet Seen { get; }
+
+    /// <summary>The reply-direction twin of <see cref="Seen"/>: hosts whose replies reached clients.</summary>
+    public NftSet SeenIn { get; }
 
     /// <summary>Allowed CIDRs, all ports, merged (client → destination).</summary>
     public NftSet Nets { get; }
@@ -117,14 +135,23 @@ public sealed class FamilyLayout
     /// <summary>The reply-direction twin of <see cref="LearnedRanges"/>.</summary>
     public NftSet LearnedRangesIn { get; }
 
-    /// <summary>The allow-sets with counters, as (outbound, reply) pairs.</summary>
-    public IEnumerable<(NftSet Out, NftSet In)> AllowPairs => [(Hosts, HostsIn), (Nets, NetsIn), (Ports, PortsIn)];
+    /// <summary>
+    /// The allow-sets that hold exactly what the enforcer applied (hosts, CIDRs and ports, with the reply twins of the
+    /// interval sets): the ones compared with its mirror and repaired.
+    /// </summary>
+    public IEnumerable<NftSet> AppliedSets => [Hosts, Nets, NetsIn, Ports, PortsIn];
+
+    /// <summary>The outbound allow-sets: what one destination of the allow-list is counted in as one element.</summary>
+    public bool IsOutboundAllowSet(NftSet set) => set == Hosts || set == Nets || set == Ports;
+
+    /// <summary>
+    /// The sets of published destinations' counters, as (outbound, reply) pairs: the seen sets for the hosts, the
+    /// interval allow-sets for CIDRs and ports.
+    /// </summary>
+    public IEnumerable<(NftSet Out, NftSet In)> CountedPairs => [(Seen, SeenIn), (Nets, NetsIn), (Ports, PortsIn)];
 
     /// <summary>Every set of this family.</summary>
-    public IEnumerable<NftSet> AllSets => [Hosts, HostsIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts, LearnedRanges, LearnedIn, LearnedPortsIn, LearnedRangesIn];
-
-    /// <summary>The recording sets (dynamic): denied destinations and denied inbound connections.</summary>
-    public IEnumerable<NftSet> RecordingSets => [Denied, Inbound];
+    public IEnumerable<NftSet> AllSets => [Hosts, Seen, SeenIn, Nets, NetsIn, Ports, PortsIn, Clients, Internal, Denied, Inbound, Learned, LearnedPorts, LearnedRanges, LearnedIn, LearnedPortsIn, LearnedRangesIn];
 
     /// <summary><c>meta nfproto ipv4|ipv6</c>.</summary>
     internal NftExpression[] Match() => [new NftMeta(NftMetaKey.NfProto), new NftCmp(NftCmpOp.Eq, [_nfproto])];

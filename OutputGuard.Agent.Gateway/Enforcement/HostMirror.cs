@@ -5,9 +5,9 @@ using OutputGuard.Netlink.Nftables;
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
 /// <summary>
-/// What the enforcer applied to the hash allow-sets of one family — the hosts set and its reply twin, which always
-/// hold the same: the addresses as numbers, with no object or string per address (a million IPv4 hosts are about
-/// 36 MB here, where keyed element records took over 200 MB), and their keys in network order for a batch.
+/// What the enforcer applied to the hash allow-set of one family (the hosts set): the addresses as numbers, with no
+/// object or string per address (a million IPv4 hosts are about 36 MB here, where keyed element records took over
+/// 200 MB), and their keys in network order for a batch.
 /// </summary>
 internal sealed class HostMirror
 {
@@ -87,7 +87,6 @@ internal sealed class HostMirror
         }
     }
 
-    /// <summary>Whether <paramref name="set"/> is a hosts set (outbound or reply) of either family.</summary>
-    internal static bool IsHosts(NftSet set) =>
-        TableLayout.Families.Any(f => f.Hosts.Name == set.Name || f.HostsIn.Name == set.Name);
+    /// <summary>Whether <paramref name="set"/> is the hosts set of either family.</summary>
+    internal static bool IsHosts(NftSet set) => TableLayout.Families.Any(f => f.Hosts.Name == set.Name);
 }

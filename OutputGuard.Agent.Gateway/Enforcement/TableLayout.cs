@@ -4,9 +4,10 @@ using OutputGuard.Netlink.Nftables.Expressions;
 namespace OutputGuard.Agent.Gateway.Enforcement;
 
 /// <summary>
-/// The table <c>inet outputguard</c> as the gateway owns it: per family, allow-sets for hosts (hash), CIDRs
-/// (interval) and port-restricted destinations (concatenated interval <c>addr . l4proto . port</c>), each with a
-/// reply-direction twin so that both directions are counted; the client and internal ranges; a dynamic set of
+/// The table <c>inet outputguard</c> as the gateway owns it: per family, allow-sets for hosts (hash, no counters),
+/// CIDRs (interval) and port-restricted destinations (concatenated interval <c>addr . l4proto . port</c>), the
+/// interval ones with a reply-direction twin so that both directions are counted, the hosts counted in dynamic
+/// seen sets that the packet path fills (one per direction); the client and internal ranges; a dynamic set of
 /// denied destinations; a forward chain with policy drop and a postrouting chain that masquerades.
 /// </summary>
 public sealed class TableLayout
@@ -79,8 +80,12 @@ public sealed class TableLayout
         NftExpression[] reply = [new NftCt(NftCtKey.Direction), new NftCmp(NftCmpOp.Eq, [NftCt.Reply])];
         foreach (var f in Families)
         {
-            // Replies of client connections from allowed destinations: count every packet and accept.
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.HostsIn.Name), NftImmediate.Accept]));
+            // Replies of client connections from allowed destinations: count every packet and accept. A host's packets
+            // are counted in its seen set (added on its first packet); should that set be full, the next rule still
+            // accepts them, uncounted, so that counting never decides what passes.
+            NftExpression[] replyFromHost = [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Hosts.Name)];
+            rules.Add(Rule(ForwardChain, [.. replyFromHost, Count(f.SeenIn), NftImmediate.Accept]));
+            rules.Add(Uncounted(f, [.. replyFromHost, new NftCounter(), NftImmediate.Accept], "INPUT"));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.LearnedIn.Name), NftImmediate.Accept]));
@@ -88,7 +93,9 @@ public sealed class TableLayout
             rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedRangesIn.Name), NftImmediate.Accept]));
 
             // Clients to allowed destinations: count and accept.
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name), NftImmediate.Accept]));
+            NftExpression[] toHost = [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name)];
+            rules.Add(Rule(ForwardChain, [.. toHost, Count(f.Seen), NftImmediate.Accept]));
+            rules.Add(Uncounted(f, [.. toHost, new NftCounter(), NftImmediate.Accept], "OUTPUT"));
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Nets.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.Ports.Name), NftImmediate.Accept]));
 
@@ -103,7 +110,7 @@ public sealed class TableLayout
         {
             // ICMP errors and other related packets toward clients (path MTU discovery): only for connections whose
             // original destination is still allowed.
-            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.HostsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.Hosts.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.NetsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
             rules.Add(Rule(ForwardChain, [.. related, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.OriginalDestinationIn(f.LearnedIn.Name), NftImmediate.Accept]));
@@ -151,6 +158,22 @@ public sealed class TableLayout
 
     /// <summary>The protocols whose denied packets are recorded with their destination port.</summary>
     private static readonly byte[] PortProtocols = [6, 17];
+
+    /// <summary>
+    /// The comment of the rule that accepts an allowed host's packets its seen set could not count (the kernel made no
+    /// element: its per-CPU atomic memory pool ran dry, or the set is full), counting them in the rule's own counter.
+    /// </summary>
+    public static string UncountedComment(FamilyLayout family, string type)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return $"outputguard uncounted {family.Hosts.Name} {type}";
+    }
+
+    private static NftRule Uncounted(FamilyLayout f, NftExpression[] expressions, string type) =>
+        Rule(ForwardChain, expressions) with { Comment = UncountedComment(f, type) };
+
+    /// <summary><c>update @seen { reg1 }</c>: adds the address in Reg1 to a seen set, or counts the packet in its element.</summary>
+    private static NftDynset Count(NftSet seen) => new(seen.Name, NftDynsetOp.Update, NftRegisters.Reg1);
 
     private static NftExpression[] L4Proto(byte protocol) => [new NftMeta(NftMetaKey.L4Proto), new NftCmp(NftCmpOp.Eq, [protocol])];
 

@@ -17,6 +17,7 @@ public sealed class FailClosedStart(
     StateFile stateFile,
     GatewayStatus status,
     GatewayMetrics metrics,
+    BoundedSeriesMeter series,
     GatewayStartup startup,
     ILoggerFactory loggers) : IHostedLifecycleService
 {
@@ -35,6 +36,7 @@ public sealed class FailClosedStart(
 
         status.Elements = enforcer.ElementCount;
         GC.KeepAlive(metrics);
+        GC.KeepAlive(series);
         return Task.CompletedTask;
     }
 

@@ -40,12 +40,17 @@ public static class GatewayServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new AllowListEnforcer(GatewayStartup.Connect(options), startup.Settings, sp.GetRequiredService<ILogger<AllowListEnforcer>>()));
         services.AddSingleton(sp => new KernelCounterReader(
-            GatewayStartup.Connect(options), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>()));
+            GatewayStartup.Connect(options), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>())
+        {
+            Enforcer = sp.GetRequiredService<AllowListEnforcer>(),
+            QuietHostLimit = options.MetricsDestinations,
+        });
         services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>()));
         services.AddSingleton(new StateFile(options.StateFile));
         services.AddSingleton<AppliedState>();
         services.AddSingleton<GatewayStatus>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<BoundedSeriesMeter>();
         services.AddSingleton<SyncClient>();
 
         services.AddHostedService<FailClosedStart>();

@@ -10,8 +10,9 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 /// they are observable gauges reporting the kernel's running totals, because the exporter appends <c>_total</c>
 /// to every counter when Prometheus negotiates OpenMetrics, and the dashboards need the names unchanged. They are
 /// bounded (<see cref="BusiestSeries"/>): the busiest destinations plus <c>ip="other"</c> per direction, and likewise
-/// <c>outputguard_entry_bytes</c> / <c>outputguard_entry_packets</c> per entry. Every callback enumerates the latest
-/// reading of <see cref="KernelCounterReader"/>; a scrape never reads the kernel.
+/// <c>outputguard_entry_bytes</c> / <c>outputguard_entry_packets</c> per entry, on a meter of their own
+/// (<see cref="BoundedSeriesMeter"/>). Every callback enumerates the latest reading of <see cref="KernelCounterReader"/>;
+/// a scrape never reads the kernel.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
@@ -34,14 +35,6 @@ public sealed class GatewayMetrics : IDisposable
         _meter = meters.Create(MeterName);
         var hostname = new KeyValuePair<string, object?>("hostname", options.EffectiveHostname);
 
-        _meter.CreateObservableGauge("iptables_bytes_count", () => counters.Read().Series.Destinations.Select(c =>
-            new Measurement<long>((long)c.Bytes, new("ip", c.Key), new("type", c.Type), hostname)), description: "Bytes per allowed destination, the busiest ones; ip=\"other\" sums the rest (OUTPUT: client to destination, INPUT: destination to client).");
-        _meter.CreateObservableGauge("iptables_packets_count", () => counters.Read().Series.Destinations.Select(c =>
-            new Measurement<long>((long)c.Packets, new("ip", c.Key), new("type", c.Type), hostname)), description: "Packets per allowed destination, the busiest ones; ip=\"other\" sums the rest.");
-        _meter.CreateObservableGauge("outputguard_entry_bytes", () => counters.Read().Series.Entries.Select(c =>
-            new Measurement<long>((long)c.Bytes, new("entry", c.Key), new("type", c.Type), hostname)), description: "Bytes per allow-list entry (all its addresses, learned ones included), the busiest ones; entry=\"other\" sums the rest.");
-        _meter.CreateObservableGauge("outputguard_entry_packets", () => counters.Read().Series.Entries.Select(c =>
-            new Measurement<long>((long)c.Packets, new("entry", c.Key), new("type", c.Type), hostname)), description: "Packets per allow-list entry, the busiest ones; entry=\"other\" sums the rest.");
         _meter.CreateObservableGauge("outputguard_counted_destinations", () =>
             new Measurement<long>(counters.Read().Series.CountedDestinations, hostname), description: "Destinations the kernel counts (the iptables_* series show the busiest of them).");
         _meter.CreateObservableGauge("outputguard_counter_read_elements", () =>

@@ -21,6 +21,13 @@ public sealed class KernelCounterReader : IDisposable
     private readonly int _deniedLimit;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    /// <summary>The direction of each rule that accepts hosts' packets uncounted, by its comment.</summary>
+    private static readonly Dictionary<string, string> UncountedRules = TableLayout.Families
+        .SelectMany(f => BusiestSeries.Types.Select(type => (Comment: TableLayout.UncountedComment(f, type), Type: type)))
+        .ToDictionary(c => c.Comment, c => c.Type, StringComparer.Ordinal);
+
+    private (ulong Bytes, ulong Packets) _uncountedLogged;
+    private long _uncountedLoggedAt;
     private CounterSnapshot _last = CounterSnapshot.Empty;
     private long _failures;
 
@@ -31,6 +38,22 @@ public sealed class KernelCounterReader : IDisposable
         _deniedLimit = deniedLimit;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
+
+    /// <summary>
+    /// The enforcer whose quiet hosts (allowed, no packet yet, so no seen-set element) a reading shows at zero while
+    /// fewer than <see cref="QuietHostLimit"/> destinations were counted: a host's series then exists from the moment
+    /// it is allowed, as with a counter per allowed host, so that <c>increase()</c> sees its first bytes. Null: none.
+    /// </summary>
+    public AllowListEnforcer? Enforcer { get; init; }
+
+    /// <summary>How many destinations a reading fills up to with quiet hosts (the exported series' bound).</summary>
+    public int QuietHostLimit { get; init; }
+
+    /// <summary>
+    /// The <c>ip</c> label of allowed hosts' traffic that passed without a seen-set element to count it (the kernel
+    /// could not make one), summed per direction from the counters of the rules that accepted it.
+    /// </summary>
+    public const string UncountedLabel = "uncounted";
 
     /// <summary>Raised after every published reading (on the reading thread).</summary>
     public event Action<CounterSnapshot>? Published;
@@ -92,6 +115,9 @@ public sealed class KernelCounterReader : IDisposable
             elements += ReadRecords(f.Inbound, f.AddressLength, inbound);
         }
 
+        ReadUncounted(totals);
+        AddQuietHosts(totals);
+
         return new CounterSnapshot([.. totals.Values], Busiest(denied), denied.Count, Busiest(inbound), inbound.Count)
         {
             ReadAt = Stopwatch.GetTimestamp(),
@@ -115,9 +141,71 @@ public sealed class KernelCounterReader : IDisposable
         return (new IPAddress(key.AsSpan(0, addressLength)), key[addressLength], System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(addressLength + 4)));
     }
 
-    /// <summary>Every (outbound, reply) pair of counted sets: hosts (hash) first, then CIDRs, ports and the learned sets.</summary>
+    /// <summary>Every (outbound, reply) pair of counted sets: the hosts' seen sets (hash) first, then CIDRs, ports and the learned sets.</summary>
     private static IEnumerable<(NftSet Out, NftSet In)> CountedPairs(FamilyLayout f) =>
-        [.. f.AllowPairs, (f.Learned, f.LearnedIn), (f.LearnedPorts, f.LearnedPortsIn), (f.LearnedRanges, f.LearnedRangesIn)];
+        [.. f.CountedPairs, (f.Learned, f.LearnedIn), (f.LearnedPorts, f.LearnedPortsIn), (f.LearnedRanges, f.LearnedRangesIn)];
+
+    /// <summary>Adds the counters of the rules that accept hosts' packets uncounted, under <see cref="UncountedLabel"/>, and warns when they grew.</summary>
+    private void ReadUncounted(Dictionary<(string Ip, string Type), DestinationCounter> totals)
+    {
+        (ulong Bytes, ulong Packets) all = default;
+        foreach (var rule in _nft.ListRules(NftFamily.Inet, TableLayout.TableName, TableLayout.ForwardChain))
+        {
+            if (rule.Comment is { } comment && UncountedRules.TryGetValue(comment, out var type)
+                && rule.Expressions.OfType<Netlink.Nftables.Expressions.NftCounter>().FirstOrDefault() is { } counter
+                && (counter.Bytes > 0 || counter.Packets > 0))
+            {
+                Add(totals, new DestinationCounter(UncountedLabel, null, type, counter.Bytes, counter.Packets));
+                all = (all.Bytes + counter.Bytes, all.Packets + counter.Packets);
+            }
+        }
+
+        // Warn when it grew, at most once a minute (a restarted rule starts again from zero).
+        if (all.Bytes != _uncountedLogged.Bytes && (_uncountedLoggedAt == 0 || Stopwatch.GetElapsedTime(_uncountedLoggedAt) >= TimeSpan.FromMinutes(1)))
+        {
+            if (all.Bytes > _uncountedLogged.Bytes)
+            {
+                Log.TrafficUncounted(_logger, all.Bytes, all.Packets);
+                _uncountedLoggedAt = Stopwatch.GetTimestamp();
+            }
+
+            _uncountedLogged = all;
+        }
+    }
+
+    /// <summary>Adds zero counters for quiet hosts, up to <see cref="QuietHostLimit"/> destinations in all.</summary>
+    private void AddQuietHosts(Dictionary<(string Ip, string Type), DestinationCounter> totals)
+    {
+        if (Enforcer is null)
+        {
+            return;
+        }
+
+        var labels = totals.Keys.Select(k => k.Ip).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in TableLayout.Families)
+        {
+            var room = QuietHostLimit - labels.Count;
+            if (room <= 0)
+            {
+                return;
+            }
+
+            var counted = totals.Values
+                .Where(c => c.Prefix is { IsHost: true } p && p.Family == f.Family)
+                .Select(c => c.Prefix!.Value.First)
+                .ToHashSet();
+            foreach (var address in Enforcer.QuietHosts(f, counted, room))
+            {
+                var host = IpPrefix.FromNumber(f.Family, address, f.AddressLength * 8);
+                var label = host.Address.ToString();
+                labels.Add(label);
+                foreach (var type in new[] { "OUTPUT", "INPUT" })
+                {
+                    totals.TryAdd((label, type), new DestinationCounter(label, host, type, 0, 0));
+                }
+            }
+        }
+    }
 
     private List<DeniedCounter> Busiest(List<DeniedCounter> all) =>
         [.. all.OrderByDescending(d => d.Packets).ThenBy(d => d.Ip, StringComparer.Ordinal).ThenBy(d => d.Protocol).ThenBy(d => d.Port).Take(_deniedLimit)];

@@ -34,10 +34,12 @@ internal static class KernelBench
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(keys.AsSpan(4 * i), (uint)(0x0B000000 + i));
         }
 
-        var one = Floor(lab, settings, keys, [FamilyLayout.V4.Hosts]);
-        var both = Floor(lab, settings, keys, [FamilyLayout.V4.Hosts, FamilyLayout.V4.HostsIn]);
-        rows.Add(["floor: one raw batch, N keys into one counter hash set", count, Ms(one), "", ""]);
-        rows.Add(["floor: one raw batch, N keys into hosts + hosts_in (what a load writes)", count, Ms(both), "1.00", ""]);
+        var floor = Floor(lab, settings, keys, [FamilyLayout.V4.Hosts]);
+        var counted = Floor(lab, settings, keys, [FamilyLayout.V4.Seen]);
+        var old = Floor(lab, settings, keys, [FamilyLayout.V4.Seen, FamilyLayout.V4.SeenIn]);
+        rows.Add(["floor: one raw batch, N keys into the hosts set (no counters: what a load writes)", count, Ms(floor), "1.00", ""]);
+        rows.Add(["  for comparison: N keys into one hash set with a counter per element", count, Ms(counted), Ratio(counted, floor), ""]);
+        rows.Add(["  for comparison: into two such sets (the layout before the seen sets)", count, Ms(old), Ratio(old, floor), ""]);
 
         // The gateway's sync path: wire destinations (as a snapshot brings them) → destinations → the list.
         var wire = new List<WireDestination>(n);
@@ -64,10 +66,10 @@ internal static class KernelBench
         enforcer.Apply(list);
         load.Stop();
         var phases = enforcer.LastApply;
-        rows.Add(["kernel: load snapshot into an empty table", count, Ms(load.Elapsed.TotalMilliseconds), Ratio(load.Elapsed.TotalMilliseconds, both), ""]);
+        rows.Add(["kernel: load snapshot into an empty table", count, Ms(load.Elapsed.TotalMilliseconds), Ratio(load.Elapsed.TotalMilliseconds, floor), ""]);
         rows.Add(["  diff (hosts compared, CIDR and port sets compiled)", count, Ms(phases.Diff.TotalMilliseconds), "", ""]);
         rows.Add([$"  encode ({phases.BatchBytes / 1048576.0:0.0} MiB batch)", count, Ms(phases.Encode.TotalMilliseconds), "", ""]);
-        rows.Add(["  kernel (send of one transaction, ACK)", count, Ms(phases.Kernel.TotalMilliseconds), Ratio(phases.Kernel.TotalMilliseconds, both), ""]);
+        rows.Add(["  kernel (send of one transaction, ACK)", count, Ms(phases.Kernel.TotalMilliseconds), Ratio(phases.Kernel.TotalMilliseconds, floor), ""]);
         rows.Add(["  mirror updated", count, Ms(phases.Mirror.TotalMilliseconds), "", ""]);
 
         var equalList = Stopwatch.StartNew();

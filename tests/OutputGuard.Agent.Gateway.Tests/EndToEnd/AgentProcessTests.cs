@@ -69,6 +69,12 @@ public sealed class AgentProcessTests : IDisposable
         await using var process = ChildProcess.Start(new CommandLine("ip", ["netns", "exec", _ns.Name, .. AgentArgs()]));
         await Eventually.True(() => Tool.TryRun("ip", "netns", "exec", _ns.Name, "nft", "list", "set", "inet", "outputguard", "hosts4").Output.Contains("11.0.11.183", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60), "the saved state in the kernel");
+
+        // Every host carried traffic: the packet path put it in the seen set (here nft does, as it would).
+        var script = Path.Combine(_dir, "seen.nft");
+        var hosts = string.Join(", ", Enumerable.Range(0, count).Select(i => $"11.0.{i / 256}.{i % 256}"));
+        File.WriteAllText(script, $"add element inet outputguard seen4 {{ {hosts} }}\nadd element inet outputguard seen4_in {{ {hosts} }}\n");
+        Tool.In(_ns.Name, "nft", "-f", script);
         var metrics = await Eventually.Until(
             () => Task.FromResult(Tool.TryRun("ip", "netns", "exec", _ns.Name, "curl", "-s", "-H", "Accept: application/openmetrics-text; version=1.0.0", "http://127.0.0.1:9900/metrics").Output),
             m => GatewayAgent.Value(m, "outputguard_counted_destinations") == count,

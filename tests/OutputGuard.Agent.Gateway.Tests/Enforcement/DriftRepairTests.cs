@@ -71,19 +71,18 @@ public sealed class DriftRepairTests : IDisposable
     {
         using var enforcer = Applied();
         _ns.Nft("add", "element", "inet", "outputguard", "hosts4", "{ 203.0.113.11 }");
-        _ns.Nft("delete", "element", "inet", "outputguard", "hosts4_in", "{ 203.0.113.10 }");
+        _ns.Nft("delete", "element", "inet", "outputguard", "hosts4", "{ 203.0.113.10 }");
         var scope = new DriftScope(false, new HashSet<string>(StringComparer.Ordinal))
         {
             Changes = new Dictionary<string, IReadOnlyList<(NftSetElement, bool)>>(StringComparer.Ordinal)
             {
-                ["hosts4"] = [(NftSetElement.Address(Lab.Unlisted), true)],
-                ["hosts4_in"] = [(NftSetElement.Address(Lab.Allowed), false)],
+                ["hosts4"] = [(NftSetElement.Address(Lab.Unlisted), true), (NftSetElement.Address(Lab.Allowed), false)],
             },
         };
 
         var report = enforcer.Repair(scope);
 
-        Assert.Equal(["set hosts4 held 1 element(s) not applied", "set hosts4_in lacked 1 applied element(s)"], report.Findings);
+        Assert.Equal(["set hosts4 held 1 element(s) not applied", "set hosts4 lacked 1 applied element(s)"], report.Findings);
         Assert.False(enforcer.Repair(DriftScope.Everything).Drifted);
     }
 

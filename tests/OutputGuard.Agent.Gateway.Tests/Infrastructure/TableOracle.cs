@@ -6,7 +6,7 @@ namespace OutputGuard.Agent.Gateway.Tests.Infrastructure;
 /// <summary>The gateway's table as <c>nft -j</c> shows it: the oracle of the drift tests.</summary>
 public static class TableOracle
 {
-    /// <summary>The objects of <c>nft -j list table inet outputguard</c>, or null when there is no such table.</summary>
+    /// <summary>The objects of <c>nft -j list table inet outputguard</c>, or null when there is no such table (or its listing tore).</summary>
     public static List<JsonElement>? Objects(string netns)
     {
         var (code, output) = Tool.TryRun("ip", "netns", "exec", netns, "nft", "-j", "list", "table", "inet", TableLayout.TableName);
@@ -15,8 +15,16 @@ public static class TableOracle
             return null;
         }
 
-        using var doc = JsonDocument.Parse(output);
-        return [.. doc.RootElement.GetProperty("nftables").EnumerateArray().Select(e => e.Clone())];
+        try
+        {
+            using var doc = JsonDocument.Parse(output);
+            return [.. doc.RootElement.GetProperty("nftables").EnumerateArray().Select(e => e.Clone())];
+        }
+        catch (JsonException)
+        {
+            // nft printed a torn listing: the table changed while it was read (a repair in flight). Not as applied yet.
+            return null;
+        }
     }
 
     /// <summary>

@@ -36,8 +36,8 @@ public sealed class BoundedSeriesEndToEndTests : GatewayLab
     /// <summary>Waits until the exported series sum to the kernel's counters (the background reading caught up).</summary>
     private async Task<string> CaughtUpAsync() => await Eventually.Until(
         Agent.MetricsAsync,
-        text => Sum(text, "iptables_bytes_count", "INPUT") == MetricsPage.KernelSum(Lab.Gateway, "hosts4_in")
-            && Sum(text, "iptables_bytes_count", "OUTPUT") == MetricsPage.KernelSum(Lab.Gateway, "hosts4")
+        text => Sum(text, "iptables_bytes_count", "INPUT") == MetricsPage.KernelSum(Lab.Gateway, "seen4_in")
+            && Sum(text, "iptables_bytes_count", "OUTPUT") == MetricsPage.KernelSum(Lab.Gateway, "seen4")
             && MetricsPage.Value(text, "iptables_bytes_count", "ip", Hosts[^1].ToString(), "INPUT") > 0,
         Deadline,
         "the exported series sum to the kernel's counters");
@@ -60,9 +60,9 @@ public sealed class BoundedSeriesEndToEndTests : GatewayLab
         var exported = Hosts[3..].Sum(h => MetricsPage.Value(text, "iptables_bytes_count", "ip", h.ToString(), "INPUT")!.Value);
         var other = MetricsPage.Value(text, "iptables_bytes_count", "ip", "other", "INPUT")!.Value;
         Assert.InRange(other, 6 * 40_000, (6 * 40_000) + 20_000);
-        Assert.Equal(MetricsPage.KernelSum(Lab.Gateway, "hosts4_in"), (ulong)(exported + other));
+        Assert.Equal(MetricsPage.KernelSum(Lab.Gateway, "seen4_in"), (ulong)(exported + other));
         Assert.Equal(
-            MetricsPage.KernelSum(Lab.Gateway, "hosts4_in", "packets") + MetricsPage.KernelSum(Lab.Gateway, "hosts4", "packets"),
+            MetricsPage.KernelSum(Lab.Gateway, "seen4_in", "packets") + MetricsPage.KernelSum(Lab.Gateway, "seen4", "packets"),
             (ulong)MetricsPage.Series(text, "iptables_packets_count").Sum(s => s.Value));
     }
 
@@ -105,12 +105,48 @@ public sealed class BoundedSeriesEndToEndTests : GatewayLab
 
         Assert.Equal(["iptables_bytes_count", "iptables_packets_count", "outputguard_entry_bytes", "outputguard_entry_packets"], stored.Select(x => x.Labels["__name__"]).Distinct().Order());
         var total = await prometheus.QueryAsync("sum(iptables_bytes_count{type=\"INPUT\"})");
-        Assert.Equal((double)MetricsPage.KernelSum(Lab.Gateway, "hosts4_in"), Assert.Single(total).Value);
+        Assert.Equal((double)MetricsPage.KernelSum(Lab.Gateway, "seen4_in"), Assert.Single(total).Value);
         var dashboard = await Eventually.Until(
             () => prometheus.QueryAsync("sum by (ip) (increase(iptables_bytes_count{type=~\"OUTPUT\"}[2m]))"),
             r => r.Count == Limit + 1,
             Deadline,
             "the dashboard query over two scrapes");
         Assert.Equal([.. Hosts[3..].Select(h => h.ToString()), "other"], dashboard.Select(r => r.Labels["ip"]).Order());
+    }
+
+    [Fact]
+    public async Task Each_new_choice_exports_its_busiest_under_their_own_labels_however_many_came_before()
+    {
+        // 14 hosts, and each round another three carry the most traffic: five choices export 15 keys in turn, more
+        // than the series one metric may hold at once (2 × (3 + 1) + 16), so series of past choices must not hold
+        // the room of the next.
+        IPAddress[] hosts = [.. Enumerable.Range(50, 14).Select(i => IPAddress.Parse($"203.0.113.{i}"))];
+        foreach (var h in hosts)
+        {
+            Tool.In(Lab.Internet, "ip", "addr", "add", $"{h}/32", "dev", "lo");
+            await ControlPlane.AllowAsync(h.ToString());
+        }
+
+        await SyncedAsync();
+        var servers = hosts.Select(h => Lab.Serve(h, 80)).ToList();
+        for (var round = 0; round < 5; round++)
+        {
+            // Each round's hosts get more than any host before (a reading in the middle of a round may choose by the
+            // bytes since the last one; once the round is over, the totals decide).
+            var size = (round + 1) * 200_000;
+            var busiest = Enumerable.Range(3 * round, 3).Select(i => i % hosts.Length).ToList();
+            foreach (var i in busiest)
+            {
+                Assert.Equal(size, await HttpProbe.GetAsync(Lab.Client, servers[i].Endpoint, size));
+            }
+
+            var text = await Eventually.Until(
+                Agent.MetricsAsync,
+                t => busiest.All(i => MetricsPage.Value(t, "iptables_bytes_count", "ip", hosts[i].ToString(), "INPUT") >= size)
+                    && Sum(t, "iptables_bytes_count", "INPUT") == MetricsPage.KernelSum(Lab.Gateway, "seen4_in"),
+                Deadline,
+                $"round {round}: its three busiest exported under their own ip labels, the series summing to the kernel's counters");
+            Assert.Equal(2 * (Limit + 1), MetricsPage.Series(text, "iptables_bytes_count").Count);
+        }
     }
 }
