@@ -15,6 +15,8 @@ public sealed class CounterReadLoop(KernelCounterReader reader, CounterSeries se
     /// <summary>The shortest wait between two reads, whatever the interval (0 in tests: as often as this allows).</summary>
     public static readonly TimeSpan MinWait = TimeSpan.FromMilliseconds(50);
 
+    private readonly Hosting.HeapTrim _trim = new();
+
     /// <summary>The wait after a read that took <paramref name="readSeconds"/>, given the configured <paramref name="interval"/>.</summary>
     public static TimeSpan Wait(TimeSpan interval, double readSeconds)
     {
@@ -33,6 +35,7 @@ public sealed class CounterReadLoop(KernelCounterReader reader, CounterSeries se
             while (!stoppingToken.IsCancellationRequested)
             {
                 var read = reader.Refresh(series.Choose);
+                _trim.AfterLargeWork();
                 var wait = Wait(interval, read.ReadSeconds);
                 await Task.Delay(wait, time, stoppingToken);
             }

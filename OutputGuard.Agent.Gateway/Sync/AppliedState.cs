@@ -48,12 +48,12 @@ public sealed class AppliedState
     /// <summary>The marker the table carried when the enforcer adopted it; null when it was new or had none.</summary>
     public TableMarker? AdoptedMarker => _enforcer.AdoptedMarker;
 
-    /// <summary>A copy of what is applied, for the state file.</summary>
-    public (long Revision, string StoreId, Destination[] Destinations) Copy()
+    /// <summary>A copy of what is applied, for the state file (compact: its hosts as numbers, like the list's).</summary>
+    public AllowList Copy()
     {
         lock (_gate)
         {
-            return (_list.Revision, _list.StoreId, [.. _list.All]);
+            return _list.Clone();
         }
     }
 

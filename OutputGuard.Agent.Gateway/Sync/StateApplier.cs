@@ -43,9 +43,7 @@ public sealed class StateApplier
         var started = Stopwatch.GetTimestamp();
         var revision = snapshot.Revision;
         Report(revision, snapshot.Refused);
-        var list = AllowList.Of(revision, snapshot.Accepted, storeId);
-        snapshot.Accepted.Clear();
-        snapshot.Accepted.TrimExcess();
+        var list = snapshot.ToAllowList(storeId);
         var result = _state.Replace(list);
         Done(revision, "snapshot", result, started);
         return (revision, snapshot.Refused);

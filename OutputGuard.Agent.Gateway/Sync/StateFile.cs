@@ -86,14 +86,14 @@ public sealed class StateFile
     /// </summary>
     internal static void WriteTo(Stream stream, long revision, string storeId, IEnumerable<Destination> destinations)
     {
-        var all = destinations.TryGetNonEnumeratedCount(out _) ? destinations : destinations.ToList();
+        var all = destinations is IReadOnlyCollection<Destination> || destinations.TryGetNonEnumeratedCount(out _) ? destinations : destinations.ToList();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         var used = 0;
         try
         {
             used += Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"{Magic} {Version}\nstore {(storeId.Length == 0 ? "-" : storeId)}\nrevision {revision}\ndestinations {all.Count()}\n"), buffer);
+                $"{Magic} {Version}\nstore {(storeId.Length == 0 ? "-" : storeId)}\nrevision {revision}\ndestinations {(all is IReadOnlyCollection<Destination> counted ? counted.Count : all.Count())}\n"), buffer);
             foreach (var d in all)
             {
                 if (buffer.Length - used < MaxLineBytes)

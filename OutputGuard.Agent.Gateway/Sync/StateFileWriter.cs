@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OutputGuard.Agent.Gateway.Hosting;
 
 namespace OutputGuard.Agent.Gateway.Sync;
 
@@ -11,12 +12,13 @@ namespace OutputGuard.Agent.Gateway.Sync;
 public sealed class StateFileWriter(AppliedState state, StateFile file, TimeProvider time, ILogger<StateFileWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Rest = TimeSpan.FromSeconds(1);
+    private readonly HeapTrim _trim = new();
 
     /// <summary>Writes the state file now; nothing when no revision from a control plane was applied.</summary>
     public void Write()
     {
-        var (revision, storeId, destinations) = state.Copy();
-        if (revision == 0)
+        var copy = state.Copy();
+        if (copy.Revision == 0)
         {
             // Nothing applied from a control plane (e.g. a refused file was left alone): keep whatever is on disk.
             return;
@@ -24,7 +26,7 @@ public sealed class StateFileWriter(AppliedState state, StateFile file, TimeProv
 
         try
         {
-            file.Write(revision, storeId, destinations);
+            file.Write(copy);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -41,6 +43,7 @@ public sealed class StateFileWriter(AppliedState state, StateFile file, TimeProv
             {
                 await state.Changed.WaitAsync(stoppingToken);
                 Write();
+                _trim.AfterLargeWork();
                 await Task.Delay(Rest, time, stoppingToken);
             }
         }

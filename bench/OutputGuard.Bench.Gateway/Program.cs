@@ -4,9 +4,14 @@
 //   dotnet run -c Release -- [--destinations N[,N…]] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
 //                            [--kernel-only] [--e2e-destinations N] [--dns-lookups N] [--dns-only]
 //                            [--counters-only] [--counters-1m]  (counter read cost and agent memory around a scrape)
+//                            [--memory-only] [--e2e-only] [--compare-agent OTHER/outputguard-gateway.dll] [--gcdump PATH/dotnet-gcdump]
+//                            [--agent-counters-interval-ms MS]
 // The kernel rows run for every N of --destinations (e.g. 100000,1000000), each against the kernel's floor measured in
 // the same run; forwarding and revocation run at the largest N, the end-to-end agent run at --e2e-destinations
-// (default the smallest N: it fills the control plane one API call at a time). --kernel-only stops after the kernel rows.
+// (default the smallest N; the control plane is filled through BatchCreateEntries, 100,000 a call, so 1,000,000 takes
+// minutes). --kernel-only stops after the kernel rows; --e2e-only runs the end-to-end part alone (latency and the
+// real agent's memory through a fresh snapshot load of N and scrapes); --compare-agent loads the same snapshot with a
+// second build of the agent in the same run; --gcdump prints the managed heap of each agent by type at the end.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -30,6 +35,19 @@ string[] dnsHeader = ["path", "p50", "p99", "p99 added", "lookups/s (8 clients)"
 if (args.Contains("--dns-only"))
 {
     Print("DNS lookup latency, proxy against direct, one run (UDP, loopback dnsmasq)", dnsHeader, await DnsBench.RunAsync(Option("--dns-lookups", 10_000), 8));
+    return;
+}
+
+// Where the agent's managed memory goes at each N, before and after the compact list (in this process, seconds).
+if (args.Contains("--memory-only"))
+{
+    Print("Agent structures at N hosts (managed heap kept after a full GC, this process)", ["structure", "hosts", "MiB", "bytes per host", "build"], MemoryBench.Run(sizes, Host));
+    return;
+}
+
+if (args.Contains("--e2e-only"))
+{
+    await EndToEnd();
     return;
 }
 
@@ -183,92 +201,31 @@ Print("Revocation of an established connection", ["what", "destinations", "time"
 
 if (!args.Contains("--skip-end-to-end"))
 {
-    // 3. End to end: API call → the agent reports the revision applied in its kernel; agent memory.
-    using var lab = new BenchLab();
-    await using var processes = new BenchProcesses(lab);
-    await processes.StartAsync();
-    var revision = 0L;
-    var apiSamples = new List<double>();
-    var memoryEmpty = processes.AgentRssMiB();
-    await Changes(changes); // warm-up (JIT, tiered compilation, connections), not counted
-    apiSamples.Clear();
-    var empty = await Changes(changes);
-    var apiEmpty = apiSamples.ToList();
-    apiSamples.Clear();
-    var fill = Stopwatch.StartNew();
-    var next = 0;
-    await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, ct) =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) <= e2eDestinations)
-        {
-            await processes.Entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = Host(i).Prefix.Address.ToString() } }, cancellationToken: ct);
-        }
-    });
-    revision += e2eDestinations;
-    await WaitApplied(revision, TimeSpan.FromMinutes(10));
-    fill.Stop();
-    var memoryFull = processes.AgentRssMiB();
-    var full = await Changes(changes);
-    var scrape = Stopwatch.StartNew();
-    var page = await processes.MetricsAsync();
-    scrape.Stop();
-    var memoryScraped = processes.AgentRssMiB();
-    var series = page.Split('\n').Count(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal));
-    rows.Add(["API → kernel, one change", "0", Ms(Median(empty)), Ms(P99(empty)), "1.00"]);
-    rows.Add(["API → kernel, one change", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(full)), Ms(P99(full)), (Median(full) / Median(empty)).ToString("0.00", CultureInfo.InvariantCulture)]);
-    rows.Add(["  of which the API call returns", "0", Ms(Median(apiEmpty)), Ms(P99(apiEmpty)), ""]);
-    rows.Add(["  of which the API call returns", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(Median(apiSamples)), Ms(P99(apiSamples)), ""]);
-    rows.Add([$"fill {e2eDestinations:N0} entries via API (8 parallel)", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), Ms(fill.Elapsed.TotalMilliseconds), "", ""]);
-    Print($"End-to-end update latency ({changes} changes each, after {changes} warm-up changes)", ["what", "present", "median", "p99", "ratio"], rows);
-    rows.Clear();
-    rows.Add(["agent RSS", "0", memoryEmpty.ToString("0.0", CultureInfo.InvariantCulture), "1.00"]);
-    rows.Add(["agent RSS", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), memoryFull.ToString("0.0", CultureInfo.InvariantCulture), (memoryFull / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
-    rows.Add([$"agent RSS after one scrape ({series:N0} iptables_bytes_count series, {scrape.Elapsed.TotalSeconds:0.0} s)", e2eDestinations.ToString("N0", CultureInfo.InvariantCulture), memoryScraped.ToString("0.0", CultureInfo.InvariantCulture), (memoryScraped / memoryEmpty).ToString("0.00", CultureInfo.InvariantCulture)]);
-    Print("Agent memory (VmRSS, MiB)", ["what", "destinations", "MiB", "ratio"], rows);
-
-    async Task<List<double>> Changes(int count)
-    {
-        var samples = new List<double>();
-        Entry? last = null;
-        for (var i = 0; i < count; i++)
-        {
-            var t = Stopwatch.GetTimestamp();
-            if (last is null)
-            {
-                last = await processes.Entries.CreateEntryAsync(new CreateEntryRequest { Entry = new Entry { Value = "203.0.113.77" } });
-            }
-            else
-            {
-                await processes.Entries.DeleteEntryAsync(new DeleteEntryRequest { Name = last.Name });
-                last = null;
-            }
-
-            revision++;
-            apiSamples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            await WaitApplied(revision, TimeSpan.FromSeconds(30));
-            samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-        }
-
-        return samples;
-    }
-
-    async Task WaitApplied(long want, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (await processes.AppliedRevisionAsync() < want)
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"revision {want} not applied within {timeout}");
-            }
-
-            await Task.Delay(1);
-        }
-    }
+    await EndToEnd();
 }
 
 Print("DNS lookup latency, proxy against direct, one run (UDP, loopback dnsmasq)", dnsHeader, await DnsBench.RunAsync(Option("--dns-lookups", 10_000), 8));
+
+// 3. End to end: API call → the agent reports the revision applied in its kernel; the real agent's memory at N.
+async Task EndToEnd()
+{
+    using var lab = new BenchLab();
+    var at = Array.IndexOf(args, "--compare-agent");
+    List<(string, string)> agents = [("this build", Artifacts.GatewayDll)];
+    if (at >= 0)
+    {
+        agents.Add(("--compare-agent", args[at + 1]));
+    }
+
+    var gcdump = Array.IndexOf(args, "--gcdump") is var g and >= 0 ? args[g + 1] : null;
+    // --agent-counters-interval-ms 3600000: the agent's counter read at N never runs (its first read is of the empty
+    // table), which isolates the rest of the agent's memory from the counter reading's.
+    int? countersInterval = args.Contains("--agent-counters-interval-ms") ? Option("--agent-counters-interval-ms", 10_000) : null;
+    var (latency, memory, notes) = await EndToEndBench.RunAsync(lab, e2eDestinations, changes, Host, agents, gcdump, countersInterval);
+    Print($"End-to-end update latency ({changes} changes each, after {changes} warm-up changes)", ["what", "present", "median", "p99", "ratio"], latency);
+    Print($"Agent memory, the real agent process (VmRSS unless said, MiB; ratio against the same build's empty RSS; counters read every {countersInterval ?? 10_000} ms)", ["what", "agent", "destinations", "MiB", "ratio"], memory);
+    notes.ForEach(Console.WriteLine);
+}
 
 int[] Sizes(string name, int[] fallback)
 {
