@@ -52,7 +52,13 @@ internal sealed class HostMirror
             _addresses.Remove(ElementCompiler.Number(removed.Slice(at, KeyLength)));
         }
 
-        _addresses.EnsureCapacity(_addresses.Count + (added.Length / KeyLength));
+        // Sized up front for a load; a delta lets the set grow as it does (sizing it exactly to every delta would
+        // allocate a new table each time).
+        if (added.Length / KeyLength > _addresses.Count)
+        {
+            _addresses.EnsureCapacity(_addresses.Count + (added.Length / KeyLength));
+        }
+
         for (var at = 0; at < added.Length; at += KeyLength)
         {
             _addresses.Add(ElementCompiler.Number(added.Slice(at, KeyLength)));
