@@ -6,6 +6,7 @@ using OutputGuard.Agent.Gateway.Dns;
 using OutputGuard.Agent.Gateway.Enforcement;
 using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Sync;
+using OutputGuard.Hosting;
 
 namespace OutputGuard.Agent.Gateway.Hosting;
 
@@ -26,11 +27,7 @@ public static class GatewayServices
         // Bound once, by the pipeline: no other configuration source (environment, appsettings) reaches the program.
         builder.Configuration.Sources.Clear();
         builder.Host.UseSystemd();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Logging.AddSingleLineConsole();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPEndPoint.Parse(options.MetricsAddress)));
 
         var services = builder.Services;

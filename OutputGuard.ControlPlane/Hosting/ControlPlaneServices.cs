@@ -16,6 +16,7 @@ using OutputGuard.ControlPlane.State;
 using OutputGuard.ControlPlane.Store;
 using OutputGuard.ControlPlane.Sync;
 using OutputGuard.ControlPlane.Traffic;
+using OutputGuard.Hosting;
 
 namespace OutputGuard.ControlPlane.Hosting;
 
@@ -31,11 +32,7 @@ public static class ControlPlaneServices
 
         // The options were bound once by the configuration pipeline: no other source (environment, appsettings) reaches the program.
         builder.Configuration.Sources.Clear();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Logging.AddSingleLineConsole();
         var listeners = new Listeners { Tls = options.TlsCert is not null };
         var certificate = resources.Certificate;
         builder.WebHost.ConfigureKestrel(kestrel =>

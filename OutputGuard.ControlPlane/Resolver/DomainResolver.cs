@@ -134,6 +134,7 @@ public sealed class DomainResolver(
         finally
         {
             Volatile.Write(ref _leading, 0);
+            _stats.SetSchedule(0, 0, TimeSpan.Zero);
         }
     }
 
@@ -160,6 +161,7 @@ public sealed class DomainResolver(
                 schedule.Set(w.Id, w.Domain, now, schedule.FailuresOf(w.Id));
             }
 
+            _stats.SetSchedule(schedule.Count, schedule.Failing, schedule.NextDue is { } first ? now - first : TimeSpan.Zero);
             var due = schedule.TakeDue(now, _options.ResolverConcurrency * 4);
             if (due.Count > 0)
             {

@@ -12,6 +12,9 @@ public sealed class ResolverSchedule
     /// <summary>How many entries are scheduled.</summary>
     public int Count => _slots.Count;
 
+    /// <summary>How many scheduled entries failed their last lookup (they are retried with a growing delay).</summary>
+    public int Failing { get; private set; }
+
     /// <summary>The highest entry id scheduled so far (new entries have higher ids).</summary>
     public long MaxId { get; private set; }
 
@@ -21,6 +24,16 @@ public sealed class ResolverSchedule
     /// <summary>Schedules (or re-schedules) an entry.</summary>
     public void Set(long entryId, string domain, DateTimeOffset due, int failures = 0)
     {
+        if (_slots.TryGetValue(entryId, out var old) && old.Failures > 0)
+        {
+            Failing--;
+        }
+
+        if (failures > 0)
+        {
+            Failing++;
+        }
+
         _slots[entryId] = new Slot(domain, due, failures);
         _queue.Enqueue(entryId, due);
         MaxId = Math.Max(MaxId, entryId);
@@ -34,12 +47,18 @@ public sealed class ResolverSchedule
     {
         foreach (var id in _slots.Keys.Where(id => !keep.Contains(id)).ToList())
         {
-            _slots.Remove(id);
+            Remove(id);
         }
     }
 
     /// <summary>Removes one entry.</summary>
-    public void Remove(long entryId) => _slots.Remove(entryId);
+    public void Remove(long entryId)
+    {
+        if (_slots.Remove(entryId, out var slot) && slot.Failures > 0)
+        {
+            Failing--;
+        }
+    }
 
     /// <summary>The earliest due time, or null when nothing is scheduled.</summary>
     public DateTimeOffset? NextDue

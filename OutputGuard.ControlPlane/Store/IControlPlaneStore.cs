@@ -74,6 +74,12 @@ public interface IControlPlaneStore
     /// <summary>Entries with an id above <paramref name="afterId"/> that match, in id order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<Entry>> ListEntriesAsync(EntryFilter filter, long afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A counter that every insert, delete and change of an entry's value, kind, ports or suppression raises, whoever
+    /// writes (a trigger keeps it): when it has not moved, no list of entries read before has changed. One row's read.
+    /// </summary>
+    Task<long> GetEntriesVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>The current revision (0 before the first change).</summary>
     Task<long> GetRevisionAsync(CancellationToken cancellationToken);
 

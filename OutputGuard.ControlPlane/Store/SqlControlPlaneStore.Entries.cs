@@ -186,6 +186,13 @@ public abstract partial class SqlControlPlaneStore
         return rows.Select(ToEntry).ToList();
     }
 
+    /// <inheritdoc />
+    public async Task<long> GetEntriesVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(Command("SELECT version FROM entries_version WHERE id = 1", null, null, cancellationToken));
+    }
+
     /// <summary>The entry <paramref name="id"/> as the write transaction sees it, or null.</summary>
     private static async Task<Entry?> ReadEntryAsync(WriteScope w, long id) =>
         await w.Connection.QuerySingleOrDefaultAsync<EntryRow>(w.Command($"SELECT {EntryColumns} FROM entries WHERE id = @Id", new { Id = id })) is { } row

@@ -6,6 +6,7 @@
 //   dotnet run -- floods [--gateways N] [--seconds S]                          (CreateEntry latency under report floods)
 //   dotnet run -- fleet [--streams 1,100,1000] [--changes 20] [--bulk 100000]   (fan-out, reconnect storm, bulk batch)
 //   dotnet run -- admin-page [--entries 10000,100000] [--sessions 20]          (admin page in chromium: table time, memory per session)
+//   dotnet run -- resolver-idle [--domains 8000] [--seconds 60] [--floor 30] [--interval 300]   (idle CPU per 1,000 domains)
 using System.Globalization;
 using MySqlConnector;
 using OutputGuard.Bench;
@@ -17,6 +18,14 @@ if (args.FirstOrDefault() is "admin-page")
     await AdminPageBench.RunAsync(
         entriesAt >= 0 ? args[entriesAt + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() : [10_000, 100_000],
         sessionsAt >= 0 ? int.Parse(args[sessionsAt + 1], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
+if (args.FirstOrDefault() is "resolver-idle")
+{
+    int Option(string name, int fallback) =>
+        Array.IndexOf(args, name) is var at and >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    await ResolverIdleBench.RunAsync(Option("--domains", 8000), TimeSpan.FromSeconds(Option("--seconds", 60)), Option("--floor", 30), Option("--interval", 300));
     return;
 }
 

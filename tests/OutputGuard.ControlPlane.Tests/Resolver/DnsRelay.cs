@@ -39,10 +39,14 @@ public sealed class DnsRelay : IAsyncDisposable
     /// <summary>Overrides <see cref="Mode"/> for queries of one type (1 A, 28 AAAA).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<int, Behaviour> ModeByType { get; } = new();
 
+    /// <summary>Every query received: its name (lower case, no trailing dot), QTYPE, and when (since the relay started).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Name, int Type, TimeSpan At)> Seen { get; } = new();
+
     /// <summary>Queries answered with SERVFAIL so far.</summary>
     public int ServFails => Volatile.Read(ref _servFails);
 
     private int _servFails;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     public async ValueTask DisposeAsync()
     {
@@ -64,6 +68,7 @@ public sealed class DnsRelay : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var query = await _socket.ReceiveAsync(_stop.Token);
+            Seen.Enqueue((QueryName(query.Buffer), QueryType(query.Buffer), _clock.Elapsed));
             switch (ModeByType.TryGetValue(QueryType(query.Buffer), out var byType) ? byType : Mode)
             {
                 case Behaviour.Forward:
@@ -93,6 +98,20 @@ public sealed class DnsRelay : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>The name the query asks for, lower case, without the trailing dot.</summary>
+    private static string QueryName(byte[] query)
+    {
+        var labels = new List<string>();
+        var at = 12;
+        while (at < query.Length && query[at] != 0 && at + 1 + query[at] <= query.Length)
+        {
+            labels.Add(System.Text.Encoding.ASCII.GetString(query, at + 1, query[at]).ToLowerInvariant());
+            at += query[at] + 1;
+        }
+
+        return string.Join('.', labels);
     }
 
     /// <summary>The QTYPE of the query's question (after its name), or -1.</summary>
