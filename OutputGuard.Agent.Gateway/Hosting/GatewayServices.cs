@@ -41,7 +41,7 @@ public static class GatewayServices
         services.AddSingleton(sp => new AllowListEnforcer(GatewayStartup.Connect(options), startup.Settings, sp.GetRequiredService<ILogger<AllowListEnforcer>>()));
         services.AddSingleton(sp => new KernelCounterReader(
             GatewayStartup.Connect(options), options.DeniedMetricsLimit, sp.GetRequiredService<ILogger<KernelCounterReader>>()));
-        services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>()));
+        services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>(), sp.GetRequiredService<AppliedState>()));
         services.AddSingleton(new StateFile(options.StateFile));
         services.AddSingleton<AppliedState>();
         services.AddSingleton<GatewayStatus>();

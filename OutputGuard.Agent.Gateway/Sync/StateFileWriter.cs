@@ -24,7 +24,7 @@ public sealed class StateFileWriter(AppliedState state, StateFile file, TimeProv
 
         try
         {
-            file.Write(revision, storeId, destinations);
+            file.Write(revision, storeId, destinations, state.CopyNames());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
