@@ -42,7 +42,7 @@ public static class GatewayServices
             Enforcer = sp.GetRequiredService<AllowListEnforcer>(),
             QuietHostLimit = options.MetricsDestinations,
         });
-        services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>()));
+        services.AddSingleton(sp => CounterReading.Series(options, sp.GetRequiredService<DomainPolicy>(), sp.GetService<DnsLearner>(), sp.GetRequiredService<AppliedState>()));
         services.AddSingleton(new StateFile(options.StateFile));
         services.AddSingleton<AppliedState>();
         services.AddSingleton<GatewayStatus>();

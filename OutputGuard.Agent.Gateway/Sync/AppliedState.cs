@@ -18,6 +18,7 @@ public sealed class AppliedState
     private readonly GatewayStatus _status;
     private readonly ILogger<AppliedState> _logger;
     private AllowList _list = AllowList.Of(0, []);
+    private EntryNames _names = new();
 
     /// <summary>Creates the state over the enforcer that holds the kernel's table.</summary>
     public AppliedState(AllowListEnforcer enforcer, GatewayStatus status, ILogger<AppliedState> logger)
@@ -57,20 +58,42 @@ public sealed class AppliedState
         }
     }
 
-    /// <summary>Enforces a saved state at start (it does not wake <see cref="Changed"/>: the file already holds it).</summary>
-    public void Restore(AllowList saved)
+    /// <summary>A copy of the entry names of the applied destinations, for the state file.</summary>
+    public List<KeyValuePair<Destination, EntryNameSet>> CopyNames()
+    {
+        lock (_gate)
+        {
+            return [.. _names.All];
+        }
+    }
+
+    /// <summary>The entries of the applied destinations by prefix, for the per-entry series (built again only after a change).</summary>
+    public IReadOnlyDictionary<IpPrefix, EntryNameSet> EntryLabels()
+    {
+        lock (_gate)
+        {
+            return _names.ByPrefix();
+        }
+    }
+
+    /// <summary>Enforces a saved state at start (it does not wake <see cref="Changed"/>: the file already holds it), with its entry names.</summary>
+    public void Restore(AllowList saved, EntryNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(saved);
         lock (_gate)
         {
             _enforcer.Apply(saved);
             _list = saved;
+            _names = names ?? new EntryNames();
             _status.SetRevision(saved.Revision);
         }
     }
 
-    /// <summary>Makes the kernel hold exactly <paramref name="list"/> (a snapshot) and records it as applied.</summary>
-    public ApplyResult Replace(AllowList list)
+    /// <summary>
+    /// Makes the kernel hold exactly <paramref name="list"/> (a snapshot) and records it as applied, with the entry names
+    /// the snapshot carried (null: none, as from a control plane that sends no names).
+    /// </summary>
+    public ApplyResult Replace(AllowList list, EntryNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(list);
         ApplyResult result;
@@ -78,6 +101,7 @@ public sealed class AppliedState
         {
             result = _enforcer.Apply(list);
             _list = list;
+            _names = names ?? new EntryNames();
             _status.SetRevision(list.Revision);
         }
 
@@ -89,8 +113,13 @@ public sealed class AppliedState
     /// Applies the delta of <paramref name="revision"/>, whose destinations <paramref name="changes"/> gives (called only
     /// when the delta is applied); null when the revision is at or below the applied one (ignored). A revision that does
     /// not follow the applied one throws (the stream resyncs); a failed kernel batch leaves the list at the revision before.
+    /// After the kernel batch, <paramref name="rename"/> changes the entry names (given whether the list holds a
+    /// destination), so names are only ever kept for destinations the list holds.
     /// </summary>
-    public ApplyResult? Apply(long revision, Func<(IReadOnlyCollection<Destination> Add, IReadOnlyCollection<Destination> Remove)> changes)
+    public ApplyResult? Apply(
+        long revision,
+        Func<(IReadOnlyCollection<Destination> Add, IReadOnlyCollection<Destination> Remove)> changes,
+        Action<EntryNames, Func<Destination, bool>>? rename = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ApplyResult result;
@@ -121,10 +150,14 @@ public sealed class AppliedState
                 throw;
             }
 
+            rename?.Invoke(_names, Holds);
+
             _status.SetRevision(revision);
         }
 
         Changed.Wake();
         return result;
     }
+
+    private bool Holds(Destination d) => EntryNames.InList(_list, d);
 }

@@ -17,9 +17,10 @@ public static class SavedState
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(state);
         AllowList? saved;
+        EntryNames? names;
         try
         {
-            saved = file.Read();
+            (saved, names) = file.ReadWithNames() is { } read ? read : (null, null);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -49,7 +50,7 @@ public static class SavedState
         }
 
         Log.StateLoaded(logger, saved.Revision, saved.Count, file.Path);
-        state.Restore(saved);
+        state.Restore(saved, names);
         return true;
     }
 

@@ -36,15 +36,18 @@ public sealed class StateApplier
         return ApplySnapshot(storeId, parts);
     }
 
-    /// <summary>Applies a whole snapshot whose parts were mapped as they arrived; returns the revision to acknowledge and what was refused.</summary>
-    public (long Ack, List<RefusedDestination> Refused) ApplySnapshot(string storeId, SnapshotParts snapshot)
+    /// <summary>
+    /// Applies a whole snapshot whose parts were mapped as they arrived, with the entry names its parts carried (null:
+    /// none); returns the revision to acknowledge and what was refused.
+    /// </summary>
+    public (long Ack, List<RefusedDestination> Refused) ApplySnapshot(string storeId, SnapshotParts snapshot, EntryNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var started = Stopwatch.GetTimestamp();
         var revision = snapshot.Revision;
         Report(revision, snapshot.Refused);
         var list = snapshot.ToAllowList(storeId);
-        var result = _state.Replace(list);
+        var result = _state.Replace(list, names);
         Done(revision, "snapshot", result, started);
         return (revision, snapshot.Refused);
     }
@@ -55,14 +58,30 @@ public sealed class StateApplier
         ArgumentNullException.ThrowIfNull(delta);
         var started = Stopwatch.GetTimestamp();
         List<RefusedDestination> refused = [];
-        var result = _state.Apply(delta.Revision, () =>
-        {
-            var (add, refusedAdd) = DestinationMapper.Map(delta.Add);
-            var (remove, refusedRemove) = DestinationMapper.Map(delta.Remove);
-            refused = [.. refusedAdd, .. refusedRemove];
-            Report(delta.Revision, refused);
-            return (add, remove);
-        });
+        List<Addressing.Destination> removed = [];
+        var result = _state.Apply(
+            delta.Revision,
+            () =>
+            {
+                var (add, refusedAdd) = DestinationMapper.Map(delta.Add);
+                (removed, var refusedRemove) = DestinationMapper.Map(delta.Remove);
+                refused = [.. refusedAdd, .. refusedRemove];
+                Report(delta.Revision, refused);
+                return (add, removed);
+            },
+            (names, holds) =>
+            {
+                if (names.Count > 0)
+                {
+                    foreach (var d in removed)
+                    {
+                        names.Remove(d);
+                    }
+                }
+
+                names.Read(delta.Add, delta.EntryNames, holds, clearUnnamed: false);
+                names.Read(delta.Renamed, delta.EntryNames, holds, clearUnnamed: true);
+            });
         if (result is not { } applied)
         {
             return (_state.Applied.Revision, []);

@@ -8,16 +8,24 @@ using OutputGuard.Agent.Gateway.Enforcement;
 namespace OutputGuard.Agent.Gateway.Sync;
 
 /// <summary>
-/// The last applied state on disk, version 2:
+/// The last applied state on disk, version 2, or version 3 when destinations carry entry names:
 /// <code>
-/// outputguard-state 2
+/// outputguard-state 3
 /// store 5f0c…            (the control-plane store the destinations come from; "-" when unknown)
 /// revision 42
-/// destinations 2
+/// destinations 3
 /// 203.0.113.10/32
 /// 203.0.113.12/32 6 443 443
+/// 198.51.100.0/24
+/// names 2                (version 3 only: the domain entries' names, each once)
+/// api.example.com
+/// cdn.example.net
+/// named 2                (the destinations of domain entries: the destination, " = ", indices into the names,
+/// 203.0.113.10/32 = 0           and "own" when an IP or CIDR entry holds it too)
+/// 203.0.113.12/32 6 443 443 = 0 1 own
 /// sha256 9a7b…           (of every byte above this line)
 /// </code>
+/// A state without names is written as version 2, which gateways before entry names read too; both versions are read.
 /// Parsing is strict: every line in its one canonical spelling, the count and the checksum must agree, nothing may
 /// follow the checksum line. So a torn, truncated, bit-flipped or hand-edited file is refused, never half-read.
 /// Written to a temporary file that is flushed and then renamed over the old one.
@@ -29,6 +37,7 @@ public sealed class StateFile
 
     private const string Magic = "outputguard-state";
     private const int Version = 2;
+    private const int NamedVersion = 3;
 
     /// <summary>The longest line <see cref="FormatLine(Destination, Span{byte})"/> writes (an IPv6 prefix with a port range is under 70 bytes).</summary>
     private const int MaxLineBytes = 128;
@@ -40,7 +49,10 @@ public sealed class StateFile
     public string Path { get; }
 
     /// <summary>Reads the file; null when there is none. A file that fails any check throws <see cref="InvalidDataException"/> saying which.</summary>
-    public AllowList? Read()
+    public AllowList? Read() => ReadWithNames()?.List;
+
+    /// <summary>Reads the file with the entry names it holds (none in a version 2 file); null when there is none. Checks as <see cref="Read"/>.</summary>
+    public (AllowList List, EntryNames Names)? ReadWithNames()
     {
         if (!File.Exists(Path))
         {
@@ -56,15 +68,15 @@ public sealed class StateFile
         return Parse(File.ReadAllBytes(Path));
     }
 
-    /// <summary>Writes <paramref name="list"/> atomically (temporary file, fsync, rename).</summary>
-    public void Write(AllowList list)
+    /// <summary>Writes <paramref name="list"/> (with the entry names of its destinations) atomically (temporary file, fsync, rename).</summary>
+    public void Write(AllowList list, IReadOnlyCollection<KeyValuePair<Destination, EntryNameSet>>? names = null)
     {
         ArgumentNullException.ThrowIfNull(list);
-        Write(list.Revision, list.StoreId, list.All);
+        Write(list.Revision, list.StoreId, list.All, names);
     }
 
-    /// <summary>Writes a revision, its store and its destinations atomically (temporary file, fsync, rename).</summary>
-    public void Write(long revision, string storeId, IEnumerable<Destination> destinations)
+    /// <summary>Writes a revision, its store, its destinations and their entry names atomically (temporary file, fsync, rename).</summary>
+    public void Write(long revision, string storeId, IEnumerable<Destination> destinations, IReadOnlyCollection<KeyValuePair<Destination, EntryNameSet>>? names = null)
     {
         ArgumentNullException.ThrowIfNull(storeId);
         ArgumentNullException.ThrowIfNull(destinations);
@@ -73,7 +85,7 @@ public sealed class StateFile
         var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            WriteTo(stream, revision, storeId, destinations);
+            WriteTo(stream, revision, storeId, destinations, names);
             stream.Flush(flushToDisk: true);
         }
 
@@ -84,8 +96,10 @@ public sealed class StateFile
     /// Writes a state file to <paramref name="stream"/>, line by line through one small buffer that also feeds the
     /// checksum: a million destinations are about 20 MB of file and no string per line.
     /// </summary>
-    internal static void WriteTo(Stream stream, long revision, string storeId, IEnumerable<Destination> destinations)
+    internal static void WriteTo(
+        Stream stream, long revision, string storeId, IEnumerable<Destination> destinations, IReadOnlyCollection<KeyValuePair<Destination, EntryNameSet>>? names = null)
     {
+        var version = names is { Count: > 0 } ? NamedVersion : Version;
         var all = destinations is IReadOnlyCollection<Destination> || destinations.TryGetNonEnumeratedCount(out _) ? destinations : destinations.ToList();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -93,7 +107,7 @@ public sealed class StateFile
         try
         {
             used += Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"{Magic} {Version}\nstore {(storeId.Length == 0 ? "-" : storeId)}\nrevision {revision}\ndestinations {(all is IReadOnlyCollection<Destination> counted ? counted.Count : all.Count())}\n"), buffer);
+                $"{Magic} {version}\nstore {(storeId.Length == 0 ? "-" : storeId)}\nrevision {revision}\ndestinations {(all is IReadOnlyCollection<Destination> counted ? counted.Count : all.Count())}\n"), buffer);
             foreach (var d in all)
             {
                 if (buffer.Length - used < MaxLineBytes)
@@ -106,6 +120,13 @@ public sealed class StateFile
             }
 
             Flush();
+            if (version == NamedVersion)
+            {
+                var section = Encoding.UTF8.GetBytes(StateFileNames.Section(names!));
+                hash.AppendData(section);
+                stream.Write(section);
+            }
+
             stream.Write(Encoding.ASCII.GetBytes($"sha256 {Convert.ToHexStringLower(hash.GetHashAndReset())}\n"));
         }
         finally
@@ -122,14 +143,15 @@ public sealed class StateFile
     }
 
     /// <summary>The bytes of a state file.</summary>
-    internal static byte[] Format(long revision, string storeId, IEnumerable<Destination> destinations)
+    internal static byte[] Format(
+        long revision, string storeId, IEnumerable<Destination> destinations, IReadOnlyCollection<KeyValuePair<Destination, EntryNameSet>>? names = null)
     {
         using var stream = new MemoryStream();
-        WriteTo(stream, revision, storeId, destinations);
+        WriteTo(stream, revision, storeId, destinations, names);
         return stream.ToArray();
     }
 
-    private AllowList Parse(byte[] bytes)
+    private (AllowList List, EntryNames Names) Parse(byte[] bytes)
     {
         // The checksum line is the last line: find it first, so that nothing is read from a file that fails it.
         if (bytes.Length < 2 || bytes[^1] != (byte)'\n')
@@ -146,10 +168,12 @@ public sealed class StateFile
             throw Refused("it is version 1, which has no checksum; the gateway waits for the control plane's snapshot");
         }
 
-        if (header != $"{Magic} {Version}")
+        if (header != $"{Magic} {Version}" && header != $"{Magic} {NamedVersion}")
         {
-            throw Refused($"it is not an OutputGuard state file of version {Version} (first line '{Truncate(header)}')");
+            throw Refused($"it is not an OutputGuard state file of version {Version} or {NamedVersion} (first line '{Truncate(header)}')");
         }
+
+        var named = header == $"{Magic} {NamedVersion}";
 
         if (!last.StartsWith("sha256 ", StringComparison.Ordinal))
         {
@@ -187,14 +211,14 @@ public sealed class StateFile
             throw Refused("line 4: the destination count is not a number");
         }
 
-        // lines ends with the empty string after the body's final newline.
-        if (lines.Length - 5 != count)
+        // lines ends with the empty string after the body's final newline; version 3 has its names after the destinations.
+        if (named ? lines.Length - 5 < count : lines.Length - 5 != count)
         {
             throw Refused($"it holds {lines.Length - 5} destinations but says {count}");
         }
 
         var destinations = new List<Destination>(count);
-        for (var i = 4; i < lines.Length - 1; i++)
+        for (var i = 4; i < 4 + count; i++)
         {
             if (!TryParseLine(lines[i], out var d) || FormatLine(d) != lines[i])
             {
@@ -204,7 +228,11 @@ public sealed class StateFile
             destinations.Add(d);
         }
 
-        return AllowList.Of(revision, destinations, store == "-" ? string.Empty : store);
+        var list = AllowList.Of(revision, destinations, store == "-" ? string.Empty : store);
+        // Names of a destination the list does not hold (the writer copies the list and the names one after the other)
+        // are dropped: names only label counters, and are kept only for destinations the list holds.
+        var names = named ? StateFileNames.Parse(lines, 4 + count, d => EntryNames.InList(list, d), Refused) : new EntryNames();
+        return (list, names);
     }
 
     /// <summary>
@@ -270,7 +298,7 @@ public sealed class StateFile
         return Encoding.UTF8.GetString(end < 0 ? body : body[..end]);
     }
 
-    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+    internal static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     private InvalidDataException Refused(string why) => new($"{Path} is refused: {why}.");
 }

@@ -26,7 +26,7 @@ public sealed class StateFileWriter(AppliedState state, StateFile file, TimeProv
 
         try
         {
-            file.Write(copy);
+            file.Write(copy, state.CopyNames());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

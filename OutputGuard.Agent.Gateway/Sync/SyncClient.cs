@@ -142,6 +142,7 @@ public sealed class SyncClient : BackgroundService
     private async Task FollowAsync(AsyncDuplexStreamingCall<GatewayMessage, ControlMessage> call, SyncStream stream, CancellationToken ct)
     {
         SnapshotParts? snapshot = null;
+        EntryNames? snapshotNames = null;
         long snapshotRevision = -1;
         await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
         {
@@ -153,6 +154,7 @@ public sealed class SyncClient : BackgroundService
                     if (s.Part == 0 || s.Revision != snapshotRevision)
                     {
                         snapshot = new SnapshotParts(s.Revision);
+                        snapshotNames = new EntryNames();
                         snapshotRevision = s.Revision;
                     }
 
@@ -162,6 +164,7 @@ public sealed class SyncClient : BackgroundService
                     }
 
                     snapshot.Add(s.Destinations);
+                    snapshotNames!.Read(s.Destinations, s.EntryNames, _ => true, clearUnnamed: false);
                     if (s.Last)
                     {
                         if (s.StoreId.Length > 0 && !StoreIds.IsValid(s.StoreId))
@@ -169,8 +172,9 @@ public sealed class SyncClient : BackgroundService
                             throw new InvalidDataException($"snapshot {s.Revision} carries a malformed store id");
                         }
 
-                        applied = _applier.ApplySnapshot(s.StoreId, snapshot);
+                        applied = _applier.ApplySnapshot(s.StoreId, snapshot, snapshotNames);
                         snapshot = null;
+                        snapshotNames = null;
                     }
 
                     break;

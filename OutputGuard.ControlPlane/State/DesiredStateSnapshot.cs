@@ -11,4 +11,8 @@ public sealed record DesiredStateSnapshot(
     long Revision,
     IReadOnlyList<Destination> Destinations,
     long ChangeLogFloor,
-    DateTimeOffset RevisionTime);
+    DateTimeOffset RevisionTime)
+{
+    /// <summary>The entries of every destination that belongs to a domain entry (read in the same transaction); one absent has none.</summary>
+    public IReadOnlyDictionary<Destination, DestinationEntries> Entries { get; init; } = new Dictionary<Destination, DestinationEntries>();
+}

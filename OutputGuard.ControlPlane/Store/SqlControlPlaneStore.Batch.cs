@@ -66,6 +66,7 @@ public abstract partial class SqlControlPlaneStore
                 await InsertManyAsync(w, "destination_sources", "dkey, entry_id", toCreate.SelectMany((e, i) => keysOf[i].Select(k => new object?[] { k, created[e.Value].Id })));
                 var held = (await SelectInAsync<string>(w, "SELECT dkey FROM destinations WHERE dkey IN @Values", keysOf.SelectMany(k => k).Distinct(StringComparer.Ordinal)))
                     .ToHashSet(StringComparer.Ordinal);
+                var renamed = await RenamedAsync(w, EntryKind.Ip, held);
 
                 // The destinations new to the state, in the order the entries bring them; an entry's audit row names the
                 // revision only when it brought one.
@@ -83,7 +84,7 @@ public abstract partial class SqlControlPlaneStore
                     }
                 }
 
-                var revision = await CommitRevisionAsync(w, added, removed: [], now);
+                var revision = await CommitRevisionAsync(w, added, removed: [], now, renamed);
                 await InsertManyAsync(w, "audit", "at, actor, action, entry_id, before_json, after_json, revision", toCreate.Select((e, i) => new object?[]
                 {
                     now, actor, "entry.create", created[e.Value].Id, null, EntryAuditJson.Of(created[e.Value]), brought[i] ? revision : 0,

@@ -37,8 +37,9 @@ public abstract partial class SqlControlPlaneStore
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
                 var added = new List<string>();
                 var (created, _) = await InsertEntryAsync(w, entry, actor, now, added);
+                var renamed = await RenamedAsync(w, entry.Kind, entry.Destinations().Select(d => d.ToString()).Except(added, StringComparer.Ordinal));
 
-                var revision = await CommitRevisionAsync(w, added, removed: [], now);
+                var revision = await CommitRevisionAsync(w, added, removed: [], now, renamed);
                 await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
                 {
                     At = now,
@@ -47,7 +48,7 @@ public abstract partial class SqlControlPlaneStore
                     EntryId = (long?)created.Id,
                     BeforeJson = (string?)null,
                     AfterJson = EntryAuditJson.Of(created),
-                    Revision = added.Count > 0 ? revision : 0,
+                    Revision = revision != w.State.Revision ? revision : 0,
                 }));
                 return new EntryWriteResult(EntryWriteOutcome.Created, created, revision);
             },
@@ -76,10 +77,12 @@ public abstract partial class SqlControlPlaneStore
                     "SELECT s.dkey FROM destination_sources s WHERE s.entry_id = @Id AND NOT EXISTS " +
                     "(SELECT 1 FROM destination_sources o WHERE o.dkey = s.dkey AND o.entry_id <> @Id)",
                     new { Id = id }))).ToList();
+                var held = await w.Connection.QueryAsync<string>(w.Command("SELECT dkey FROM destination_sources WHERE entry_id = @Id", new { Id = id }));
                 await w.Connection.ExecuteAsync(w.Command("DELETE FROM destination_sources WHERE entry_id = @Id", new { Id = id }));
                 await DeleteResolutionRowsAsync(w, id);
+                var renamed = await RenamedAsync(w, entry.Kind, held.Except(removed, StringComparer.Ordinal));
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var revision = await CommitRevisionAsync(w, added: [], removed, now);
+                var revision = await CommitRevisionAsync(w, added: [], removed, now, renamed);
                 await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
                 {
                     At = now,
@@ -88,7 +91,7 @@ public abstract partial class SqlControlPlaneStore
                     EntryId = (long?)id,
                     BeforeJson = EntryAuditJson.Of(entry),
                     AfterJson = (string?)null,
-                    Revision = removed.Count > 0 ? revision : 0,
+                    Revision = revision != w.State.Revision ? revision : 0,
                 }));
                 var deleted = await w.Connection.ExecuteAsync(w.Command(
                     "DELETE FROM entries WHERE id = @Id AND undeletable = 0", new { Id = id }));
@@ -130,18 +133,20 @@ public abstract partial class SqlControlPlaneStore
                 await w.Connection.ExecuteAsync(w.Command(
                     "UPDATE entries SET ports = @Ports, note = @Note WHERE id = @Id",
                     new { Id = id, Ports = string.Join(',', after.Ports.Select(p => p.ToString())), after.Note }));
-                List<string> added = [], removed = [];
+                List<string> added = [], removed = [], renamed = [];
                 if (portsChanged)
                 {
                     var prefixes = before.Kind == EntryKind.Domain
                         ? (await w.Connection.QueryAsync<string>(w.Command(
                             "SELECT address FROM resolved_addresses WHERE entry_id = @Id", new { Id = id }))).Select(a => IpPrefix.Host(System.Net.IPAddress.Parse(a)))
                         : [IpPrefix.Parse(before.Value)];
-                    (added, removed) = await SyncSourcesAsync(w, id, after.Definition.DestinationsAt(prefixes).Select(d => d.ToString()));
+                    List<string> kept;
+                    (added, removed, kept) = await SyncSourcesAsync(w, id, after.Definition.DestinationsAt(prefixes).Select(d => d.ToString()));
+                    renamed = await RenamedAsync(w, before.Kind, kept);
                 }
 
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var revision = await CommitRevisionAsync(w, added, removed, now);
+                var revision = await CommitRevisionAsync(w, added, removed, now, renamed);
                 await w.Connection.ExecuteAsync(w.Command(InsertAuditSql, new
                 {
                     At = now,
@@ -200,12 +205,14 @@ public abstract partial class SqlControlPlaneStore
             : null;
 
     /// <summary>
-    /// Adds and removes destinations; when anything changed, makes the next revision with its
-    /// change-log rows and time. Returns the revision after the change.
+    /// Adds and removes destinations; when anything changed (destinations, or the entry names of
+    /// <paramref name="renamed"/> destinations that stay), makes the next revision with its change-log rows
+    /// (op <c>a</c>, <c>r</c>, <c>n</c>) and time. Returns the revision after the change.
     /// </summary>
-    private async Task<long> CommitRevisionAsync(WriteScope w, List<string> added, List<string> removed, long now)
+    private async Task<long> CommitRevisionAsync(WriteScope w, List<string> added, List<string> removed, long now, IReadOnlyCollection<string>? renamed = null)
     {
-        if (added.Count == 0 && removed.Count == 0)
+        var renames = renamed is null or { Count: 0 } ? [] : renamed.Except(added, StringComparer.Ordinal).Except(removed, StringComparer.Ordinal).ToList();
+        if (added.Count == 0 && removed.Count == 0 && renames.Count == 0)
         {
             return w.State.Revision;
         }
@@ -224,7 +231,8 @@ public abstract partial class SqlControlPlaneStore
         }
 
         await InsertManyAsync(w, "change_log", "revision, dkey, op", added.Select(k => new object?[] { revision, k, "a" })
-            .Concat(removed.Select(k => new object?[] { revision, k, "r" })));
+            .Concat(removed.Select(k => new object?[] { revision, k, "r" }))
+            .Concat(renames.Select(k => new object?[] { revision, k, "n" })));
         var updated = await connection.ExecuteAsync(w.Command(
             "UPDATE state SET revision = @Revision, revision_time = @Now WHERE id = 1 AND revision = @Previous",
             new { Revision = revision, Now = now, Previous = w.State.Revision }));

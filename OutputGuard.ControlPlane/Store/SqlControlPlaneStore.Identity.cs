@@ -29,6 +29,7 @@ public abstract partial class SqlControlPlaneStore
                     new { Ip = (int)EntryKind.Ip, Cidr = (int)EntryKind.Cidr }));
                 var added = new HashSet<string>(StringComparer.Ordinal);
                 var removed = new HashSet<string>(StringComparer.Ordinal);
+                var kept = new List<string>();
                 var audits = new List<(EntryRow Row, string Action, string Before, string After)>();
                 foreach (var row in rows)
                 {
@@ -47,6 +48,8 @@ public abstract partial class SqlControlPlaneStore
                             "(SELECT 1 FROM destination_sources o WHERE o.dkey = s.dkey AND o.entry_id <> @Id)",
                             new { row.Id }));
                         removed.UnionWith(only);
+                        kept.AddRange((await w.Connection.QueryAsync<string>(w.Command(
+                            "SELECT dkey FROM destination_sources WHERE entry_id = @Id", new { row.Id }))).Except(only, StringComparer.Ordinal));
                         await w.Connection.ExecuteAsync(w.Command("DELETE FROM destination_sources WHERE entry_id = @Id", new { row.Id }));
                     }
                     else if (want.Length == 0)
@@ -62,6 +65,10 @@ public abstract partial class SqlControlPlaneStore
                             {
                                 added.Add(key);
                             }
+                            else
+                            {
+                                kept.Add(key);
+                            }
                         }
                     }
 
@@ -72,7 +79,8 @@ public abstract partial class SqlControlPlaneStore
                 }
 
                 var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var revision = await CommitRevisionAsync(w, [.. added], [.. removed], now);
+                var renamed = await RenamedAsync(w, EntryKind.Ip, kept);
+                var revision = await CommitRevisionAsync(w, [.. added], [.. removed], now, renamed);
                 var moved = revision != w.State.Revision;
                 foreach (var (row, action, before, after) in audits)
                 {

@@ -74,10 +74,10 @@ public abstract partial class SqlControlPlaneStore
 
                 var plan = ResolutionPlan.Apply(rows, lookup, policy, now);
                 await WriteAddressRowsAsync(w, entryId, plan, rows, now);
-                var (added, removed) = plan.Added.Count == 0 && plan.Removed.Count == 0
-                    ? ([], [])
+                var (added, removed, renamed) = plan.Added.Count == 0 && plan.Removed.Count == 0
+                    ? ([], [], [])
                     : await SyncSourcesAsync(w, entry.Id, entry.Definition.DestinationsAt(rows.Keys.Select(a => IpPrefix.Host(IPAddress.Parse(a)))).Select(d => d.ToString()));
-                var revision = await CommitRevisionAsync(w, added, removed, now);
+                var revision = await CommitRevisionAsync(w, added, removed, now, renamed);
                 var status = plan.Status(previous, lookup, now);
                 status.EntryId = entryId;
                 var updated = await w.Connection.ExecuteAsync(w.Command(
@@ -159,24 +159,23 @@ public abstract partial class SqlControlPlaneStore
 
     /// <summary>
     /// Makes the entry's <c>destination_sources</c> rows those of <paramref name="destinationKeys"/> (its addresses or
-    /// prefix with its port rules); returns the destinations that join and leave the desired state.
+    /// prefix with its port rules); returns the destinations that join and leave the desired state, and those that
+    /// gained or lost this entry as a source but stay (Kept: their entry names may change).
     /// </summary>
-    private static async Task<(List<string> Added, List<string> Removed)> SyncSourcesAsync(WriteScope w, long entryId, IEnumerable<string> destinationKeys)
+    private static async Task<(List<string> Added, List<string> Removed, List<string> Kept)> SyncSourcesAsync(WriteScope w, long entryId, IEnumerable<string> destinationKeys)
     {
         var desired = destinationKeys.ToHashSet(StringComparer.Ordinal);
         var current = (await w.Connection.QueryAsync<string>(w.Command(
             "SELECT dkey FROM destination_sources WHERE entry_id = @Id", new { Id = entryId }))).ToHashSet(StringComparer.Ordinal);
         var added = new List<string>();
         var removed = new List<string>();
+        var kept = new List<string>();
         foreach (var key in desired.Where(k => !current.Contains(k)).Order(StringComparer.Ordinal))
         {
             await w.Connection.ExecuteAsync(w.Command(
                 "INSERT INTO destination_sources (dkey, entry_id) VALUES (@Key, @EntryId)", new { Key = key, EntryId = entryId }));
             var present = await w.Connection.ExecuteScalarAsync<long>(w.Command("SELECT COUNT(*) FROM destinations WHERE dkey = @Key", new { Key = key }));
-            if (present == 0)
-            {
-                added.Add(key);
-            }
+            (present == 0 ? added : kept).Add(key);
         }
 
         foreach (var key in current.Where(k => !desired.Contains(k)).Order(StringComparer.Ordinal))
@@ -185,13 +184,10 @@ public abstract partial class SqlControlPlaneStore
                 "DELETE FROM destination_sources WHERE dkey = @Key AND entry_id = @EntryId", new { Key = key, EntryId = entryId }));
             var others = await w.Connection.ExecuteScalarAsync<long>(w.Command(
                 "SELECT COUNT(*) FROM destination_sources WHERE dkey = @Key", new { Key = key }));
-            if (others == 0)
-            {
-                removed.Add(key);
-            }
+            (others == 0 ? removed : kept).Add(key);
         }
 
-        return (added, removed);
+        return (added, removed, kept);
     }
 
     /// <summary>Removes a deleted entry's resolver rows (inside its delete transaction).</summary>

@@ -26,7 +26,8 @@ public abstract partial class SqlControlPlaneStore
                 var keys = await connection.QueryAsync<string>(Command("SELECT dkey FROM destinations", null, transaction, cancellationToken));
                 var destinations = keys.Select(Destination.Parse).ToList();
                 destinations.Sort();
-                return new DesiredStateSnapshot(state.Revision, destinations, state.LogFloor, FromUnixMs(state.RevisionTime));
+                var entries = await ReadAllEntryNamesAsync(connection, transaction, cancellationToken);
+                return new DesiredStateSnapshot(state.Revision, destinations, state.LogFloor, FromUnixMs(state.RevisionTime)) { Entries = entries };
             },
             cancellationToken);
 
@@ -53,10 +54,17 @@ public abstract partial class SqlControlPlaneStore
                     new { After = afterRevision, UpTo = upTo },
                     transaction,
                     cancellationToken));
-                return rows.GroupBy(r => r.Revision)
+                var changes = rows.GroupBy(r => r.Revision)
                     .OrderBy(g => g.Key)
-                    .Select(g => new RevisionChange(g.Key, Sorted(g, "a"), Sorted(g, "r")))
+                    .Select(g => new RevisionChange(g.Key, Sorted(g, "a"), Sorted(g, "r")) { Renamed = Sorted(g, "n") })
                     .ToList();
+
+                // The names as they are now (a later revision that changes them again carries them again), in this transaction.
+                var named = changes.SelectMany(c => c.Added.Concat(c.Renamed)).Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal);
+                var entries = await ReadEntryNamesAsync(connection, transaction, named, cancellationToken);
+                return entries.Count == 0
+                    ? changes
+                    : changes.Select(c => c with { Entries = Of(entries, c.Added.Concat(c.Renamed)) }).ToList();
             },
             cancellationToken);
 
@@ -80,6 +88,20 @@ public abstract partial class SqlControlPlaneStore
                 return removed;
             },
             cancellationToken);
+    }
+
+    private static Dictionary<Destination, DestinationEntries> Of(Dictionary<Destination, DestinationEntries> entries, IEnumerable<Destination> destinations)
+    {
+        var of = new Dictionary<Destination, DestinationEntries>();
+        foreach (var d in destinations)
+        {
+            if (entries.TryGetValue(d, out var e))
+            {
+                of[d] = e;
+            }
+        }
+
+        return of;
     }
 
     private static List<Destination> Sorted(IEnumerable<ChangeRow> rows, string op)

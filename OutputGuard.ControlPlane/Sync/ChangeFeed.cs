@@ -186,7 +186,7 @@ public sealed partial class ChangeFeed(
             }
         }
 
-        static long Size(FeedItem i) => i.Change!.Added.Count + i.Change.Removed.Count;
+        static long Size(FeedItem i) => i.Change!.Added.Count + i.Change.Removed.Count + i.Change.Renamed.Count;
     }
 
     /// <summary>After a gap the feed cannot bridge, it starts keeping revisions again from <paramref name="revision"/>.</summary>

@@ -53,9 +53,11 @@ public sealed class SnapshotCache(IControlPlaneStore store, IOptions<ControlPlan
             do
             {
                 var message = new Snapshot { Revision = state.Revision, Part = parts.Count, StoreId = storeId };
+                var names = new EntryNameTable(message.EntryNames);
                 for (var i = offset; i < Math.Min(offset + partSize, state.Destinations.Count); i++)
                 {
-                    message.Destinations.Add(state.Destinations[i].ToProto());
+                    var d = state.Destinations[i];
+                    message.Destinations.Add(state.Entries.Count == 0 ? d.ToProto() : names.Name(d.ToProto(), state.Entries.GetValueOrDefault(d)));
                 }
 
                 offset += partSize;

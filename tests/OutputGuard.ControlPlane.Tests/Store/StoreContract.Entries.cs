@@ -139,11 +139,16 @@ public abstract partial class StoreContract
         var stateAfterFirst = await Store.GetDesiredStateAsync(Ct);
         var second = await Store.DeleteEntryAsync(domain.Id, "ops", Ct);
 
-        Assert.Equal((EntryWriteOutcome.Deleted, 1L), (first.Outcome, first.Revision));
+        // The first delete keeps the destination but changes its entries (it is no IP entry's any more): a rename.
+        Assert.Equal((EntryWriteOutcome.Deleted, 2L), (first.Outcome, first.Revision));
         Assert.Equal(["203.0.113.7/32"], stateAfterFirst.Destinations.Select(d => d.ToString()));
-        Assert.Equal((EntryWriteOutcome.Deleted, 2L), (second.Outcome, second.Revision));
+        Assert.Equal((EntryWriteOutcome.Deleted, 3L), (second.Outcome, second.Revision));
         Assert.Empty((await Store.GetDesiredStateAsync(Ct)).Destinations);
-        var change = Assert.Single((await Store.GetChangesAsync(1, 10, Ct))!);
+        var changes = (await Store.GetChangesAsync(1, 10, Ct))!;
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(["203.0.113.7/32"], changes[0].Renamed.Select(d => d.ToString()));
+        Assert.Empty(changes[0].Added.Concat(changes[0].Removed));
+        var change = changes[1];
         Assert.Equal(["203.0.113.7/32"], change.Removed.Select(d => d.ToString()));
         Assert.Equal(1, await ScalarRawAsync<long>("SELECT COUNT(*) FROM change_log WHERE op = 'r'"));
     }
