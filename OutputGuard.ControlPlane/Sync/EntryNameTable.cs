@@ -1,5 +1,5 @@
-using OutputGuard.ControlPlane.State;
 using Google.Protobuf.Collections;
+using OutputGuard.ControlPlane.State;
 
 namespace OutputGuard.ControlPlane.Sync;
 
