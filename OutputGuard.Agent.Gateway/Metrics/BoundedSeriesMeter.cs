@@ -10,6 +10,12 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 /// (<see cref="CounterReading.SeriesPerMetric"/>). The exporter keeps a point for every key a metric ever reported
 /// (cumulative temporality never reclaims one), so without this the series of past choices of the busiest would hold
 /// the room of the next choice, whose keys would then be dropped. A new meter starts with the current choice alone.
+/// <para>
+/// The new instruments are made only after the exporter has collected twice since the old ones went: until then it
+/// still holds the old ones' streams (it exports a disposed instrument once more, then drops it), and instruments of
+/// the same names made meanwhile would share their full tables. So a renewal leaves the bounded series out of one or
+/// two scrapes; renewals happen only when the choice of the busiest changed that much.
+/// </para>
 /// </summary>
 public sealed class BoundedSeriesMeter : IDisposable
 {
@@ -19,7 +25,11 @@ public sealed class BoundedSeriesMeter : IDisposable
     private readonly int _points;
     private HashSet<(string, string)> _destinations = [];
     private HashSet<(string, string)> _entries = [];
-    private Meter _meter;
+    private readonly Meter _collections;
+    private Meter? _meter;
+    private long _collected;
+    private long _disposedAt;
+    private long _renewals;
 
     /// <summary>Creates the instruments, fed by the latest reading of <paramref name="counters"/>.</summary>
     public BoundedSeriesMeter(KernelCounterReader counters, GatewayOptions options)
@@ -29,26 +39,48 @@ public sealed class BoundedSeriesMeter : IDisposable
         _hostname = new("hostname", options.EffectiveHostname);
         _points = CounterReading.SeriesPerMetric(options);
         _meter = Create();
-        counters.Published += OnRead;
+        // A meter that stays, whose callback tells how many times the exporter collected.
+        _collections = new Meter(GatewayMetrics.MeterName);
+        _collections.CreateObservableCounter("outputguard_series_renewals", () =>
+        {
+            Interlocked.Increment(ref _collected);
+            return new Measurement<long>(Renewals, _hostname);
+        }, description: "Times the bounded series were made anew (a choice of the busiest outgrew what the exporter holds).");
+        counters.Publishing += OnRead;
     }
 
     /// <summary>How many times the meter was made anew.</summary>
-    public long Renewals { get; private set; }
+    public long Renewals => Interlocked.Read(ref _renewals);
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _counters.Published -= OnRead;
+        _counters.Publishing -= OnRead;
         lock (_gate)
         {
-            _meter.Dispose();
+            _meter?.Dispose();
         }
+
+        _collections.Dispose();
     }
 
     private void OnRead(CounterSnapshot read)
     {
         lock (_gate)
         {
+            if (_meter is null)
+            {
+                if (Interlocked.Read(ref _collected) < _disposedAt + 2)
+                {
+                    return;
+                }
+
+                _meter = Create();
+                _destinations = [.. read.Series.Destinations.Select(s => (s.Key, s.Type))];
+                _entries = [.. read.Series.Entries.Select(s => (s.Key, s.Type))];
+                return;
+            }
+
             var destinations = Grow(_destinations, read.Series.Destinations);
             var entries = Grow(_entries, read.Series.Entries);
             if (destinations.Count <= _points - 2 && entries.Count <= _points - 2)
@@ -58,10 +90,9 @@ public sealed class BoundedSeriesMeter : IDisposable
             }
 
             _meter.Dispose();
-            _meter = Create();
-            _destinations = [.. read.Series.Destinations.Select(s => (s.Key, s.Type))];
-            _entries = [.. read.Series.Entries.Select(s => (s.Key, s.Type))];
-            Renewals++;
+            _meter = null;
+            _disposedAt = Interlocked.Read(ref _collected);
+            Interlocked.Increment(ref _renewals);
         }
     }
 

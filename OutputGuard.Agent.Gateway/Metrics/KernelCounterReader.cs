@@ -55,6 +55,9 @@ public sealed class KernelCounterReader : IDisposable
     /// </summary>
     public const string UncountedLabel = "uncounted";
 
+    /// <summary>Raised with every reading just before it is published, so that no scrape sees it yet (on the reading thread).</summary>
+    public event Action<CounterSnapshot>? Publishing;
+
     /// <summary>Raised after every published reading (on the reading thread).</summary>
     public event Action<CounterSnapshot>? Published;
 
@@ -89,6 +92,7 @@ public sealed class KernelCounterReader : IDisposable
                 read = read with { Series = series(read) };
             }
 
+            Publishing?.Invoke(read);
             Volatile.Write(ref _last, read);
             Published?.Invoke(read);
             return read;

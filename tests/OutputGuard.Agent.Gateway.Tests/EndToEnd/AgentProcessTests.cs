@@ -77,7 +77,8 @@ public sealed class AgentProcessTests : IDisposable
         Tool.In(_ns.Name, "nft", "-f", script);
         var metrics = await Eventually.Until(
             () => Task.FromResult(Tool.TryRun("ip", "netns", "exec", _ns.Name, "curl", "-s", "-H", "Accept: application/openmetrics-text; version=1.0.0", "http://127.0.0.1:9900/metrics").Output),
-            m => GatewayAgent.Value(m, "outputguard_counted_destinations") == count,
+            m => GatewayAgent.Value(m, "outputguard_counted_destinations") == count
+                && m.Split('\n').Any(l => l.StartsWith("iptables_bytes_count{", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30),
             "the metrics endpoint with the first counter reading");
 
