@@ -125,9 +125,10 @@ public sealed partial class AllowListEnforcer : IDisposable
             var findings = new List<string>();
             using (var batch = _nft.BeginBatch())
             {
-                foreach (var set in QueueLayout(batch, findings).Intersect(TableLayout.Families.SelectMany(f => f.AppliedSets).Select(s => s.Name)))
+                var fresh = QueueLayout(batch, findings);
+                foreach (var set in TableLayout.Families.SelectMany(f => f.AppliedSets).Where(s => fresh.Contains(s.Name)))
                 {
-                    Refill(batch, TableLayout.AllSets.First(s => s.Name == set));
+                    Refill(batch, set);
                 }
 
                 batch.Commit();

@@ -185,7 +185,16 @@ public sealed class KernelCounterReader : IDisposable
             return;
         }
 
-        var labels = totals.Keys.Select(k => k.Ip).ToHashSet(StringComparer.Ordinal);
+        // The labels counted, up to the bound: past it there is no room, whatever the count (a million with traffic).
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (ip, _) in totals.Keys)
+        {
+            if (labels.Add(ip) && labels.Count >= QuietHostLimit)
+            {
+                return;
+            }
+        }
+
         foreach (var f in TableLayout.Families)
         {
             var room = QuietHostLimit - labels.Count;
@@ -203,7 +212,7 @@ public sealed class KernelCounterReader : IDisposable
                 var host = IpPrefix.FromNumber(f.Family, address, f.AddressLength * 8);
                 var label = host.Address.ToString();
                 labels.Add(label);
-                foreach (var type in new[] { "OUTPUT", "INPUT" })
+                foreach (var type in BusiestSeries.Types)
                 {
                     totals.TryAdd((label, type), new DestinationCounter(label, host, type, 0, 0));
                 }

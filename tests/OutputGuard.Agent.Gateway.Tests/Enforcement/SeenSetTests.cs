@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using OutputGuard.Agent.Gateway.Enforcement;
+using OutputGuard.Agent.Gateway.Metrics;
 using OutputGuard.Agent.Gateway.Tests.Infrastructure;
 using OutputGuard.Agent.Gateway.Tests.Metrics;
 using OutputGuard.Netlink.Nftables;
@@ -175,12 +176,12 @@ public sealed class SeenSetTests : IDisposable
         Assert.Equal(10_000, await HttpProbe.GetAsync(_lab.Client, first.Endpoint, 10_000));
         Assert.Equal(50_000, await HttpProbe.GetAsync(_lab.Client, second.Endpoint, 50_000));
 
-        using var reader = new OutputGuard.Agent.Gateway.Metrics.KernelCounterReader(NftConnection.OpenIn(_lab.Gateway), 100, NullLogger.Instance);
+        using var reader = new KernelCounterReader(NftConnection.OpenIn(_lab.Gateway), 100, NullLogger.Instance);
         var allowed = reader.Refresh().Allowed;
 
         Assert.InRange(allowed.Single(c => c.Ip == Lab.Allowed.ToString() && c.Type == "INPUT").Bytes, 10_000UL, 20_000UL);
         Assert.DoesNotContain(allowed, c => c.Ip == Lab.NetHost.ToString() && c.Type == "INPUT");
-        Assert.InRange(allowed.Single(c => c.Ip == OutputGuard.Agent.Gateway.Metrics.KernelCounterReader.UncountedLabel && c.Type == "INPUT").Bytes, 50_000UL, 60_000UL);
+        Assert.InRange(allowed.Single(c => c.Ip == KernelCounterReader.UncountedLabel && c.Type == "INPUT").Bytes, 50_000UL, 60_000UL);
         Assert.False(enforcer.Repair(DriftScope.Everything).Drifted);
     }
 }
