@@ -74,6 +74,9 @@ internal static partial class Log
     [LoggerMessage(41, LogLevel.Information, "Observe mode off: the forward chain drops traffic that is not allowed again")]
     public static partial void ObserveModeOff(ILogger logger);
 
+    [LoggerMessage(61, LogLevel.Information, "Hosts set {Set} made anew with room for {Size} hosts (it had {Previous}) to hold {Count}, in the batch of the change")]
+    public static partial void HostsSetGrown(ILogger logger, string set, uint previous, uint size, long count);
+
     [LoggerMessage(60, LogLevel.Warning, "Allowed hosts' traffic went uncounted per host: {Bytes} bytes in {Packets} packets so far (the kernel could not make their seen-set elements, usually its per-CPU atomic memory pool running dry; they passed, and count under ip=\"uncounted\")")]
     public static partial void TrafficUncounted(ILogger logger, ulong bytes, ulong packets);
 }

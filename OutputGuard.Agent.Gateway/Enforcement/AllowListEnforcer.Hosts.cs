@@ -103,15 +103,116 @@ public sealed partial class AllowListEnforcer
     }
 
     /// <summary>
-    /// Queues the deletion of <paramref name="keys"/> from both seen sets of <paramref name="family"/>, whether the
-    /// packet path added them or not: each is added, then deleted, in the batch (adding an element that is there is a
-    /// no-op, deleting one that is not fails the batch). Called with every host that leaves the hosts set, so that
-    /// the seen sets never count a host that is not allowed, and a host allowed again starts from zero.
+    /// The hosts set of <paramref name="set"/>'s family as the kernel holds it (with its size); any other set as it is.
     /// </summary>
-    private static void Forget(NftBatch batch, FamilyLayout family, ReadOnlySpan<byte> keys)
+    private NftSet Shaped(NftSet set) =>
+        HostMirror.IsHosts(set) ? set with { Size = _hostsSize[FamilyLayout.Of(set).Family] } : set;
+
+    /// <summary>
+    /// Takes the size of the hosts set found at adoption when it has room for what the set holds (a size larger than
+    /// needed stays: making the set anew would reload it); else the set is made anew, with the size for its hosts.
+    /// </summary>
+    private void AdoptHostsSize(FamilyLayout family, uint? found)
+    {
+        var count = _hosts[family.Family].Count;
+        _hostsSize[family.Family] = found is { } size && size >= count && size > 0
+            ? size
+            : HostsCapacity.For(Math.Min(count, _settings.HostsMaximum), _settings.HostsSizeMinimum, _settings.HostsMaximum);
+    }
+
+    /// <summary>Refuses, before any work, a list with more hosts of <paramref name="family"/> than the enforcer applies.</summary>
+    private void RefuseAboveMaximum(FamilyLayout family, long hosts)
+    {
+        if (hosts > _settings.HostsMaximum)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant(
+                $"the allow-list holds {hosts} {(family.AddressLength == 4 ? "IPv4" : "IPv6")} hosts, more than the {_settings.HostsMaximum} a gateway applies; the kernel keeps what it held"));
+        }
+    }
+
+    /// <summary>The host changes after which a hosts set would hold more than its size, each with the size it is made anew with.</summary>
+    private Dictionary<HostDiff, uint> Outgrown(List<HostDiff> changes)
+    {
+        var grown = new Dictionary<HostDiff, uint>();
+        foreach (var h in changes)
+        {
+            var family = h.Mirror.Layout;
+            var count = (long)h.Mirror.Count - h.Remove.Count + h.Add.Count;
+            RefuseAboveMaximum(family, count);
+            if (count > _hostsSize[family.Family])
+            {
+                grown[h] = HostsCapacity.For(count, _settings.HostsSizeMinimum, _settings.HostsMaximum);
+            }
+        }
+
+        return grown;
+    }
+
+    /// <summary>
+    /// Queues, for each outgrown hosts set, the set made anew with its new size and filled with the hosts it holds
+    /// after the change, in the batch of the change: the rules that look it up go first and come back after (a set
+    /// in use cannot be deleted), so packets see the old set or the new one, never none. The seen sets stay, and with
+    /// them every host's counters; the removed hosts leave them as in any change.
+    /// </summary>
+    private void QueueGrowth(NftBatch batch, Dictionary<HostDiff, uint> grown)
+    {
+        if (grown.Count == 0)
+        {
+            return;
+        }
+
+        var names = grown.Keys.Select(h => h.Mirror.Layout.Hosts.Name).ToHashSet(StringComparer.Ordinal);
+        var chains = ExpectedRules
+            .Where(r => r.Expressions.OfType<Netlink.Nftables.Expressions.NftLookup>().Any(l => names.Contains(l.SetName)))
+            .Select(r => r.Chain)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var rule in _nft.ListRules(NftFamily.Inet, TableLayout.TableName).Where(r => chains.Contains(r.Chain)))
+        {
+            batch.DeleteRule(rule);
+        }
+
+        foreach (var (h, size) in grown)
+        {
+            var family = h.Mirror.Layout;
+            batch.DeleteSet(family.Hosts);
+            batch.AddSet(family.Hosts with { Size = size });
+            var keys = h.Mirror.After(h.Remove.Keys, h.Add.Keys);
+            if (keys.Count > 0)
+            {
+                batch.AddKeys(family.Hosts, keys.Keys);
+            }
+
+            if (h.Remove.Count > 0)
+            {
+                Forget(batch, family, h.Remove.Keys);
+            }
+        }
+
+        foreach (var rule in ExpectedRules.Where(r => chains.Contains(r.Chain)))
+        {
+            batch.AddRule(rule);
+        }
+    }
+
+    /// <summary>
+    /// Queues the deletion of <paramref name="keys"/> from both seen sets of <paramref name="family"/>, whether the
+    /// packet path added them or not. Called with every host that leaves the hosts set, so that the seen sets never
+    /// count a host that is not allowed, and a host allowed again starts from zero. Where the kernel has the destroy
+    /// command (Linux 6.3 and later) a key that is not there is passed over; before it, each key is added, then
+    /// deleted (adding one that is there is a no-op, deleting one that is not would fail the batch). The add could
+    /// only fail on a full seen set, which holds as many hosts as a gateway applies: the hosts set's keys, whose
+    /// removal this is, never outnumber it.
+    /// </summary>
+    private void Forget(NftBatch batch, FamilyLayout family, ReadOnlySpan<byte> keys)
     {
         foreach (var seen in new[] { family.Seen, family.SeenIn })
         {
+            if (_canDestroy)
+            {
+                batch.DestroyKeys(seen, keys);
+                continue;
+            }
+
             batch.AddKeys(seen, keys);
             batch.DeleteKeys(seen, keys);
         }
@@ -178,7 +279,7 @@ public sealed partial class AllowListEnforcer
         return usedEvents;
     }
 
-    private static void QueueHosts(NftBatch batch, NftSet set, HostMirror.KeyWriter foreign, HostMirror.KeyWriter missing, List<string> findings)
+    private void QueueHosts(NftBatch batch, NftSet set, HostMirror.KeyWriter foreign, HostMirror.KeyWriter missing, List<string> findings)
     {
         if (foreign.Count > 0)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using OutputGuard.Addressing;
 using OutputGuard.Netlink.Nftables;
@@ -33,7 +34,7 @@ public sealed partial class AllowListEnforcer
 
             foreach (var set in TableLayout.AllSets)
             {
-                batch.AddSet(set);
+                batch.AddSet(Shaped(set));
             }
 
             AddRules(batch);
@@ -92,6 +93,12 @@ public sealed partial class AllowListEnforcer
                 findings.Add($"set {set.Name} has another type, flags or counters");
                 differentSets.Add(set);
             }
+            else if (HostMirror.IsHosts(set) && found.Size != Shaped(set).Size)
+            {
+                // The size of a hosts set is its cap: one made smaller would refuse the next hosts.
+                findings.Add(FormattableString.Invariant($"set {set.Name} has size {found.Size?.ToString(CultureInfo.InvariantCulture) ?? "none"} (applied: {Shaped(set).Size})"));
+                differentSets.Add(set);
+            }
         }
 
         var foreignSets = sets.Values
@@ -138,12 +145,12 @@ public sealed partial class AllowListEnforcer
         foreach (var set in differentSets)
         {
             batch.DeleteSet(set);
-            batch.AddSet(set);
+            batch.AddSet(Shaped(set));
         }
 
         foreach (var set in missingSets)
         {
-            batch.AddSet(set);
+            batch.AddSet(Shaped(set));
         }
 
         foreach (var set in foreignSets)

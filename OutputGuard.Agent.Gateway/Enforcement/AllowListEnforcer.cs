@@ -19,11 +19,13 @@ public sealed partial class AllowListEnforcer : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, Dictionary<string, NftSetElement[]>> _mirror = new(StringComparer.Ordinal);
     private readonly Dictionary<AddressFamily, HostMirror> _hosts = TableLayout.Families.ToDictionary(f => f.Family, f => new HostMirror(f));
+    private readonly Dictionary<AddressFamily, uint> _hostsSize = TableLayout.Families.ToDictionary(f => f.Family, _ => 0u);
     private readonly HashSet<Destination> _reportedSkips = [];
     private readonly Lock _gate = new();
     private TableMarker _marker = TableMarker.None;
     private long _lastCommit;
     private uint _knownGeneration;
+    private bool _canDestroy;
 
     /// <summary>Wraps a connection (in the gateway's namespace); call <see cref="Start"/> before applying.</summary>
     public AllowListEnforcer(NftConnection nft, EnforcerSettings settings, ILogger logger)
@@ -31,6 +33,11 @@ public sealed partial class AllowListEnforcer : IDisposable
         _nft = nft ?? throw new ArgumentNullException(nameof(nft));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        if (settings.HostsMaximum > FamilyLayout.SeenSize || settings.HostsSizeMinimum == 0)
+        {
+            throw new ArgumentException(FormattableString.Invariant(
+                $"hosts per family must be at most {FamilyLayout.SeenSize} (the size of a seen set), and a hosts set's size at least 1"), nameof(settings));
+        }
     }
 
     /// <summary>The number of allow entries the kernel's outbound sets hold.</summary>
@@ -117,6 +124,7 @@ public sealed partial class AllowListEnforcer : IDisposable
     {
         lock (_gate)
         {
+            _canDestroy = _nft.CanDestroy;
             AdoptedMarker = ReadMarker();
             _marker = AdoptedMarker ?? TableMarker.None;
             // What the allow-sets hold now, so that a set the layout recreates in its own shape (other flags or
@@ -154,6 +162,11 @@ public sealed partial class AllowListEnforcer : IDisposable
         ArgumentNullException.ThrowIfNull(list);
         lock (_gate)
         {
+            foreach (var f in TableLayout.Families)
+            {
+                RefuseAboveMaximum(f, list.Hosts.CountOf(f.Family));
+            }
+
             return WithRepair(() =>
             {
                 var timer = new ApplyTimer();
@@ -280,9 +293,12 @@ public sealed partial class AllowListEnforcer : IDisposable
         }
 
         var marker = new TableMarker(list.StoreId.Length > 0 ? list.StoreId : _marker.StoreId, list.Revision);
+        var grown = Outgrown(hostChanges);
         int bytes;
         using (var batch = _nft.BeginBatch())
         {
+            QueueGrowth(batch, grown);
+            hostChanges = [.. hostChanges.Where(h => !grown.ContainsKey(h))];
             foreach (var h in hostChanges.Where(h => h.Remove.Count > 0))
             {
                 batch.DeleteKeys(h.Mirror.Layout.Hosts, h.Remove.Keys);
@@ -316,6 +332,13 @@ public sealed partial class AllowListEnforcer : IDisposable
         Committed();
 
         _marker = marker;
+        foreach (var (h, size) in grown)
+        {
+            Log.HostsSetGrown(_logger, h.Mirror.Layout.Hosts.Name, _hostsSize[h.Mirror.Layout.Family], size, h.Mirror.Count - h.Remove.Count + h.Add.Count);
+            _hostsSize[h.Mirror.Layout.Family] = size;
+            hostChanges.Add(h);
+        }
+
         foreach (var h in hostChanges)
         {
             h.Mirror.Apply(h.Remove.Keys, h.Add.Keys);
@@ -367,6 +390,7 @@ public sealed partial class AllowListEnforcer : IDisposable
                 if (set == f.Hosts)
                 {
                     ReadHosts(f, readable);
+                    AdoptHostsSize(f, readable ? kernel!.Size : null);
                     continue;
                 }
 

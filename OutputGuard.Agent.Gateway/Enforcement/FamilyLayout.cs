@@ -49,8 +49,9 @@ public sealed class FamilyLayout
     public const uint LearnedSize = 1 << 20;
 
     /// <summary>
-    /// The most elements a seen set holds: more than a hosts set is ever given (a size only bounds the set; the kernel
-    /// allocates as elements come). Past it, an allowed host's traffic still passes, uncounted.
+    /// The most elements a seen set holds: as many hosts as a gateway applies at most
+    /// (<see cref="EnforcerSettings.HostsMaximum"/>), so that the hosts set never outnumbers it (a dynamic set's size
+    /// only bounds it; the kernel allocates as elements come). Past it, an allowed host's traffic still passes, uncounted.
     /// </summary>
     public const uint SeenSize = 1 << 24;
 
@@ -69,6 +70,7 @@ public sealed class FamilyLayout
     /// <summary>
     /// Allowed single addresses, all ports, both directions: a hash set without counters, the bulk of a large
     /// allow-list (a counter per element is most of the kernel's cost of loading a million; see <see cref="Seen"/>).
+    /// The enforcer gives it its size (<see cref="HostsCapacity"/>); this shape has none.
     /// </summary>
     public NftSet Hosts { get; }
 

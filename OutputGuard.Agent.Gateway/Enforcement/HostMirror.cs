@@ -65,6 +65,31 @@ internal sealed class HostMirror
         }
     }
 
+    /// <summary>
+    /// The keys the hosts set holds once <paramref name="removed"/> went and <paramref name="added"/> came (what a set
+    /// made anew in the batch of that change is filled with).
+    /// </summary>
+    internal KeyWriter After(ReadOnlySpan<byte> removed, ReadOnlySpan<byte> added)
+    {
+        var gone = new HashSet<UInt128>(removed.Length / KeyLength);
+        for (var at = 0; at < removed.Length; at += KeyLength)
+        {
+            gone.Add(ElementCompiler.Number(removed.Slice(at, KeyLength)));
+        }
+
+        var keys = Writer();
+        foreach (var address in _addresses)
+        {
+            if (!gone.Contains(address))
+            {
+                keys.Write(address);
+            }
+        }
+
+        keys.Append(added);
+        return keys;
+    }
+
     /// <summary>A buffer for the keys of this family, back to back in network order (what <see cref="NftBatch.AddKeys"/> takes).</summary>
     internal KeyWriter Writer() => new(KeyLength);
 
@@ -76,6 +101,12 @@ internal sealed class HostMirror
         internal int Count => _keys.WrittenCount / keyLength;
 
         internal ReadOnlySpan<byte> Keys => _keys.WrittenSpan;
+
+        internal void Append(ReadOnlySpan<byte> keys)
+        {
+            keys.CopyTo(_keys.GetSpan(keys.Length));
+            _keys.Advance(keys.Length);
+        }
 
         internal void Write(UInt128 address)
         {

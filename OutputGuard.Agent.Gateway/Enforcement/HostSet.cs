@@ -27,6 +27,10 @@ public sealed class HostSet : IReadOnlyCollection<Destination>
     /// <summary>How many hosts there are.</summary>
     public int Count => _v4.Count + _v6.Count;
 
+    /// <summary>How many hosts of <paramref name="family"/> there are.</summary>
+    public int CountOf(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetwork ? _v4.Count : _v6.Count;
+
     /// <summary>Whether <paramref name="destination"/>, a host with every port, is here.</summary>
     public bool Contains(Destination destination) =>
         IsHost(destination) && (destination.Prefix.IsIPv4

@@ -66,6 +66,18 @@ public sealed class NftBatch : IDisposable
         End(m);
     }
 
+    /// <summary>
+    /// Deletes a table when there is one, and is no error when there is none (NFT_MSG_DESTROYTABLE: Linux 6.3 and
+    /// later; <see cref="NftConnection.CanDestroy"/>).
+    /// </summary>
+    public void DestroyTable(NftTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var m = Begin(NFT_MSG_DESTROYTABLE, 0, table.Family, $"destroy table {table.Name}");
+        _writer.String(NFTA_TABLE_NAME, table.Name);
+        End(m);
+    }
+
     /// <summary>Adds a base or regular chain.</summary>
     public void AddChain(NftChain chain)
     {
@@ -215,6 +227,12 @@ public sealed class NftBatch : IDisposable
 
     /// <summary>Deletes elements that are keys alone, laid out as for <see cref="AddKeys"/>.</summary>
     public void DeleteKeys(NftSet set, ReadOnlySpan<byte> keys) => WriteKeys(NFT_MSG_DELSETELEM, 0, set, keys);
+
+    /// <summary>
+    /// Deletes the keys the set holds and passes over those it does not, where a delete fails the batch
+    /// (NFT_MSG_DESTROYSETELEM: Linux 6.3 and later; <see cref="NftConnection.CanDestroy"/>).
+    /// </summary>
+    public void DestroyKeys(NftSet set, ReadOnlySpan<byte> keys) => WriteKeys(NFT_MSG_DESTROYSETELEM, 0, set, keys);
 
     /// <summary>Removes every element of a set (<c>nft flush set</c>).</summary>
     public void FlushSet(NftSet set)

@@ -15,6 +15,7 @@ public sealed class NftConnection : IDisposable
     private readonly NetlinkWriter _writer = new();
     private readonly Lock _gate = new();
     private readonly string? _netns;
+    private bool? _canDestroy;
 
     private NftConnection(NetlinkSocket socket, string? netns)
     {
@@ -60,6 +61,36 @@ public sealed class NftConnection : IDisposable
                 }
             },
             static () => NftEvent.Lost);
+    }
+
+    /// <summary>
+    /// Whether the kernel takes the destroy commands (a delete that is no error when there is nothing to delete:
+    /// Linux 6.3 and later). Asked once, with a batch that destroys a table no one makes: it changes nothing, and an
+    /// older kernel refuses the unknown command.
+    /// </summary>
+    public bool CanDestroy
+    {
+        get
+        {
+            if (_canDestroy is { } known)
+            {
+                return known;
+            }
+
+            try
+            {
+                using var batch = BeginBatch();
+                batch.DestroyTable(new NftTable(NftFamily.Inet, "outputguard-destroy-probe"));
+                batch.Commit();
+                _canDestroy = true;
+            }
+            catch (NetlinkException ex) when (ex.Errno is Errno.EINVAL or Errno.EOPNOTSUPP)
+            {
+                _canDestroy = false;
+            }
+
+            return _canDestroy.Value;
+        }
     }
 
     /// <summary>Starts a batch; nothing reaches the kernel until <see cref="NftBatch.Commit"/>.</summary>

@@ -26,6 +26,8 @@ internal static class NftConstants
     internal const byte NFT_MSG_DELSETELEM = 14;
     internal const byte NFT_MSG_NEWGEN = 15;
     internal const byte NFT_MSG_GETGEN = 16;
+    internal const byte NFT_MSG_DESTROYTABLE = 26;
+    internal const byte NFT_MSG_DESTROYSETELEM = 30;
 
     internal const ushort NFTA_LIST_ELEM = 1;
     internal const ushort NFTA_HOOK_HOOKNUM = 1;
@@ -126,6 +128,8 @@ internal static class NftConstants
             NFT_MSG_DELSETELEM => "NFT_MSG_DELSETELEM",
             NFT_MSG_NEWGEN => "NFT_MSG_NEWGEN",
             NFT_MSG_GETGEN => "NFT_MSG_GETGEN",
+            NFT_MSG_DESTROYTABLE => "NFT_MSG_DESTROYTABLE",
+            NFT_MSG_DESTROYSETELEM => "NFT_MSG_DESTROYSETELEM",
             var other => "NFT_MSG_" + other.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }

@@ -152,7 +152,8 @@ public sealed class SeenSetTests : IDisposable
     public async Task Host_its_seen_set_cannot_count_still_passes_and_is_counted_as_uncounted()
     {
         using var enforcer = Enforcer();
-        enforcer.Apply(AllowList.Of(1, [D($"{Lab.Allowed}/32"), D($"{Lab.NetHost}/32")]));
+        var list = AllowList.Of(1, [D($"{Lab.Allowed}/32"), D($"{Lab.NetHost}/32")]);
+        enforcer.Apply(list);
         // A seen set with room for one element: the kernel cannot make one for the second host (as when its per-CPU
         // atomic pool runs dry). The size is not part of the layout the repair compares, so the set stays.
         var script = Path.GetTempFileName();
@@ -183,5 +184,12 @@ public sealed class SeenSetTests : IDisposable
         Assert.DoesNotContain(allowed, c => c.Ip == Lab.NetHost.ToString() && c.Type == "INPUT");
         Assert.InRange(allowed.Single(c => c.Ip == KernelCounterReader.UncountedLabel && c.Type == "INPUT").Bytes, 50_000UL, 60_000UL);
         Assert.False(enforcer.Repair(DriftScope.Everything).Drifted);
+
+        // The uncounted host leaves the allow-list though its full seen set has no room: taking a host out of the seen
+        // sets (the kernel's destroy command) asks nothing of their room, so the removal cannot fail open.
+        enforcer.Apply(list, list.Apply(2, [], [D($"{Lab.NetHost}/32")]));
+        Assert.DoesNotContain(Lab.NetHost.ToString(), Set("hosts4"), StringComparison.Ordinal);
+        Assert.Null(await HttpProbe.GetAsync(_lab.Client, second.Endpoint, 1_000, TimeSpan.FromSeconds(1)));
+        Assert.Equal(1, enforcer.ElementCount);
     }
 }
