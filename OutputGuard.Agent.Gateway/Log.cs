@@ -77,6 +77,15 @@ internal static partial class Log
     [LoggerMessage(61, LogLevel.Information, "Hosts set {Set} made anew with room for {Size} hosts (it had {Previous}) to hold {Count}, in the batch of the change")]
     public static partial void HostsSetGrown(ILogger logger, string set, uint previous, uint size, long count);
 
+    [LoggerMessage(62, LogLevel.Information, "Adopted the table inet {Table} without reading back the hosts sets {Sets}: {Elements} other allow entries in the kernel")]
+    public static partial void TableAdoptedHostsDeferred(ILogger logger, string table, int elements, string sets);
+
+    [LoggerMessage(63, LogLevel.Information, "Hosts set {Set} made anew with {Count} hosts (size {Size}) in the batch of the snapshot, without reading it back; {Forgotten} hosts it does not allow left the seen sets")]
+    public static partial void HostsSetRemade(ILogger logger, string set, int count, uint size, int forgotten);
+
+    [LoggerMessage(64, LogLevel.Information, "Read the hosts sets {Sets} left unread at start: {Count} hosts in {Milliseconds} ms")]
+    public static partial void DeferredHostsRead(ILogger logger, string sets, int count, double milliseconds);
+
     [LoggerMessage(60, LogLevel.Warning, "Allowed hosts' traffic went uncounted per host: {Bytes} bytes in {Packets} packets so far (the kernel could not make their seen-set elements, usually its per-CPU atomic memory pool running dry; they passed, and count under ip=\"uncounted\")")]
     public static partial void TrafficUncounted(ILogger logger, ulong bytes, ulong packets);
 }

@@ -130,7 +130,10 @@ public sealed partial class AllowListEnforcer
         }
     }
 
-    /// <summary>The host changes after which a hosts set would hold more than its size, each with the size it is made anew with.</summary>
+    /// <summary>
+    /// The host changes after which a hosts set would hold more than its size, and those that make an unread set anew,
+    /// each with the size it is made anew with.
+    /// </summary>
     private Dictionary<HostDiff, uint> Outgrown(List<HostDiff> changes)
     {
         var grown = new Dictionary<HostDiff, uint>();
@@ -139,7 +142,12 @@ public sealed partial class AllowListEnforcer
             var family = h.Mirror.Layout;
             var count = (long)h.Mirror.Count - h.Remove.Count + h.Add.Count;
             RefuseAboveMaximum(family, count);
-            if (count > _hostsSize[family.Family])
+            if (h.Remake)
+            {
+                // A set made anew because it was never read keeps the size it was adopted with when that has room.
+                grown[h] = count <= _hostsSize[family.Family] ? _hostsSize[family.Family] : HostsCapacity.For(count, _settings.HostsSizeMinimum, _settings.HostsMaximum);
+            }
+            else if (count > _hostsSize[family.Family])
             {
                 grown[h] = HostsCapacity.For(count, _settings.HostsSizeMinimum, _settings.HostsMaximum);
             }
@@ -149,10 +157,11 @@ public sealed partial class AllowListEnforcer
     }
 
     /// <summary>
-    /// Queues, for each outgrown hosts set, the set made anew with its new size and filled with the hosts it holds
-    /// after the change, in the batch of the change: the rules that look it up go first and come back after (a set
-    /// in use cannot be deleted), so packets see the old set or the new one, never none. The seen sets stay, and with
-    /// them every host's counters; the removed hosts leave them as in any change.
+    /// Queues, for each outgrown (or unread, <see cref="HostDiff.Remake"/>) hosts set, the set made anew with its new
+    /// size and filled with the hosts it holds after the change, in the batch of the change: the rules that look it up
+    /// go first and come back after (a set in use cannot be deleted), so packets see the old set or the new one, never
+    /// none. The seen sets stay, and with them every host's counters; the removed hosts (and those of
+    /// <see cref="HostDiff.Stale"/>) leave them as in any change.
     /// </summary>
     private void QueueGrowth(NftBatch batch, Dictionary<HostDiff, uint> grown)
     {
@@ -185,6 +194,11 @@ public sealed partial class AllowListEnforcer
             if (h.Remove.Count > 0)
             {
                 Forget(batch, family, h.Remove.Keys);
+            }
+
+            if (h.Stale is { Count: > 0 } stale)
+            {
+                Forget(batch, family, stale.Keys);
             }
         }
 
@@ -306,6 +320,7 @@ public sealed partial class AllowListEnforcer
         var quiet = new List<UInt128>(Math.Max(0, Math.Min(limit, 1024)));
         lock (_gate)
         {
+            ReadDeferredHosts();
             foreach (var address in _hosts[family.Family].Addresses)
             {
                 if (quiet.Count >= limit)
@@ -328,6 +343,12 @@ public sealed partial class AllowListEnforcer
     /// <summary>The keys to delete from and add to the hosts set of one family.</summary>
     private sealed record HostDiff(HostMirror Mirror, HostMirror.KeyWriter Add, HostMirror.KeyWriter Remove)
     {
-        public bool IsEmpty => Add.Count == 0 && Remove.Count == 0;
+        /// <summary>Whether the set, never read, is made anew holding <see cref="Add"/> (the mirror is empty): never empty.</summary>
+        public bool Remake { get; init; }
+
+        /// <summary>Hosts that leave the seen sets besides <see cref="Remove"/> (a remake's: those the list does not allow).</summary>
+        public HostMirror.KeyWriter? Stale { get; init; }
+
+        public bool IsEmpty => !Remake && Add.Count == 0 && Remove.Count == 0;
     }
 }

@@ -88,7 +88,7 @@ public sealed partial class AllowListEnforcer
                 findings.Add($"set {set.Name} is missing");
                 missingSets.Add(set);
             }
-            else if (!found.KeyType.Equals(set.KeyType) || (found.Flags & ~DerivedFlags) != (set.Flags & ~DerivedFlags) || found.Counters != set.Counters)
+            else if (!HasShape(found, set))
             {
                 findings.Add($"set {set.Name} has another type, flags or counters");
                 differentSets.Add(set);
@@ -172,6 +172,10 @@ public sealed partial class AllowListEnforcer
 
         return fresh;
     }
+
+    /// <summary>Whether <paramref name="found"/> has the key type, flags and counters of <paramref name="set"/> (else the layout makes it anew).</summary>
+    private static bool HasShape(NftSet found, NftSet set) =>
+        found.KeyType.Equals(set.KeyType) && (found.Flags & ~DerivedFlags) == (set.Flags & ~DerivedFlags) && found.Counters == set.Counters;
 
     private IEnumerable<IpPrefix> InternalPrefixes => _settings.Internal.Ranges.Select(r => r.Prefix);
 

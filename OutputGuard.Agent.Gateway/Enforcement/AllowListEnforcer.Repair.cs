@@ -11,6 +11,8 @@ public sealed partial class AllowListEnforcer
 
     private DriftReport RepairLocked(DriftScope scope)
     {
+        // A repair compares with what was applied: a hosts set left unread is read first (never compared as empty).
+        ReadDeferredHosts(scope);
         var findings = new List<string>();
         var usedEvents = false;
         using var batch = _nft.BeginBatch();

@@ -20,6 +20,9 @@ public sealed partial class AllowListEnforcer : IDisposable
     private readonly Dictionary<string, Dictionary<string, NftSetElement[]>> _mirror = new(StringComparer.Ordinal);
     private readonly Dictionary<AddressFamily, HostMirror> _hosts = TableLayout.Families.ToDictionary(f => f.Family, f => new HostMirror(f));
     private readonly Dictionary<AddressFamily, uint> _hostsSize = TableLayout.Families.ToDictionary(f => f.Family, _ => 0u);
+
+    /// <summary>The families whose hosts set <see cref="Start"/> left unread: their mirrors are empty until read or made anew.</summary>
+    private readonly HashSet<AddressFamily> _unread = [];
     private readonly HashSet<Destination> _reportedSkips = [];
     private readonly Lock _gate = new();
     private TableMarker _marker = TableMarker.None;
@@ -47,7 +50,23 @@ public sealed partial class AllowListEnforcer : IDisposable
         {
             lock (_gate)
             {
-                return TableLayout.Families.Sum(f => _hosts[f.Family].Count + MirrorOf(f.Nets).Count + MirrorOf(f.Ports).Count);
+                ReadDeferredHosts();
+                return CountMirrors();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the hosts set of a family is still unread since <see cref="Start"/> deferred it: the next snapshot makes
+    /// it anew, and anything else reads it first (<see cref="AdoptHosts"/>).
+    /// </summary>
+    public bool HostsDeferred
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unread.Count > 0;
             }
         }
     }
@@ -119,8 +138,13 @@ public sealed partial class AllowListEnforcer : IDisposable
     /// <summary>
     /// Creates the table (in one batch, forward chain policy drop) or adopts the one it finds: missing sets and
     /// chains are added, rules that differ are replaced, the allow-sets are read (their counters stay).
+    /// With <paramref name="deferHosts"/> (a saved state is about to be applied) the hosts sets are not read — the
+    /// kernel resumes a set dump by skipping what it sent, ten seconds at a million hosts — but adopted with their
+    /// size: the next snapshot makes them anew with its hosts (<see cref="Apply(AllowList)"/>), and anything else
+    /// reads them first (<see cref="AdoptHosts"/>). A hosts set the layout must make anew itself (another shape, no
+    /// size) is read all the same, so that it keeps its hosts.
     /// </summary>
-    public void Start()
+    public void Start(bool deferHosts = false)
     {
         lock (_gate)
         {
@@ -129,11 +153,14 @@ public sealed partial class AllowListEnforcer : IDisposable
             _marker = AdoptedMarker ?? TableMarker.None;
             // What the allow-sets hold now, so that a set the layout recreates in its own shape (other flags or
             // counters, as after an upgrade) keeps its elements, in the same batch.
-            ReadAllowSets();
+            ReadAllowSets(deferHosts);
             var findings = new List<string>();
             using (var batch = _nft.BeginBatch())
             {
                 var fresh = QueueLayout(batch, findings);
+                // A deferred hosts set the layout makes anew after all (it changed since it was listed) holds what
+                // its mirror holds once the batch is in: nothing.
+                _unread.RemoveWhere(f => fresh.Contains(_hosts[f].Layout.Hosts.Name));
                 foreach (var set in TableLayout.Families.SelectMany(f => f.AppliedSets).Where(s => fresh.Contains(s.Name)))
                 {
                     Refill(batch, set);
@@ -152,7 +179,27 @@ public sealed partial class AllowListEnforcer : IDisposable
             }
 
             Committed();
-            Log.TableAdopted(_logger, TableLayout.TableName, ElementCount);
+            if (_unread.Count == 0)
+            {
+                Log.TableAdopted(_logger, TableLayout.TableName, CountMirrors());
+            }
+            else
+            {
+                Log.TableAdoptedHostsDeferred(_logger, TableLayout.TableName, CountMirrors(), UnreadNames());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the hosts sets <see cref="Start"/> left unread into their mirrors (the gateway then holds what it found,
+    /// as after a start that read them); nothing when there are none. Called when no saved state was applied after a
+    /// deferred start, and by every use of the hosts other than a snapshot before it does its work.
+    /// </summary>
+    public void AdoptHosts()
+    {
+        lock (_gate)
+        {
+            ReadDeferredHosts();
         }
     }
 
@@ -174,7 +221,8 @@ public sealed partial class AllowListEnforcer : IDisposable
                 var diffs = new List<SetDiff>();
                 foreach (var f in TableLayout.Families)
                 {
-                    hosts.Add(DiffHosts(f, list));
+                    // An unread hosts set is made anew with the list's hosts: no diff against a set never read.
+                    hosts.Add(_unread.Contains(f.Family) ? RemakeHosts(f, list) : DiffHosts(f, list));
                     var nets = ElementCompiler.Nets(Allowed(list.Nets), f.Family);
                     var ports = CompilePorts(list, f.Family);
                     diffs.Add(Diff(f.Nets, nets));
@@ -199,6 +247,7 @@ public sealed partial class AllowListEnforcer : IDisposable
         ArgumentNullException.ThrowIfNull(change);
         lock (_gate)
         {
+            ReadDeferredHosts();
             return WithRepair(() =>
             {
                 var timer = new ApplyTimer();
@@ -245,6 +294,9 @@ public sealed partial class AllowListEnforcer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _nft.Dispose();
+
+    private int CountMirrors() =>
+        TableLayout.Families.Sum(f => _hosts[f.Family].Count + MirrorOf(f.Nets).Count + MirrorOf(f.Ports).Count);
 
     private void Committed()
     {
@@ -334,8 +386,18 @@ public sealed partial class AllowListEnforcer : IDisposable
         _marker = marker;
         foreach (var (h, size) in grown)
         {
-            Log.HostsSetGrown(_logger, h.Mirror.Layout.Hosts.Name, _hostsSize[h.Mirror.Layout.Family], size, h.Mirror.Count - h.Remove.Count + h.Add.Count);
-            _hostsSize[h.Mirror.Layout.Family] = size;
+            var family = h.Mirror.Layout;
+            if (h.Remake)
+            {
+                Log.HostsSetRemade(_logger, family.Hosts.Name, h.Add.Count, size, h.Stale?.Count ?? 0);
+                _unread.Remove(family.Family);
+            }
+            else
+            {
+                Log.HostsSetGrown(_logger, family.Hosts.Name, _hostsSize[family.Family], size, h.Mirror.Count - h.Remove.Count + h.Add.Count);
+            }
+
+            _hostsSize[family.Family] = size;
             hostChanges.Add(h);
         }
 
@@ -374,21 +436,29 @@ public sealed partial class AllowListEnforcer : IDisposable
 
     /// <summary>
     /// Reads the applied allow-sets into the mirrors; a set that is missing, or holds keys of another type or shape
-    /// (which would not mean the same addresses), reads as empty.
+    /// (which would not mean the same addresses), reads as empty. With <paramref name="deferHosts"/>, a hosts set
+    /// the layout keeps as it is (its shape, a size) is left unread, its size adopted (the kernel never let it hold
+    /// more than its size).
     /// </summary>
-    private void ReadAllowSets()
+    private void ReadAllowSets(bool deferHosts)
     {
-        var found = _nft.ListTables(NftFamily.Inet).Any(t => t.Name == TableLayout.TableName)
-            ? _nft.ListSets(NftFamily.Inet, TableLayout.TableName).ToDictionary(s => s.Name, StringComparer.Ordinal)
-            : new Dictionary<string, NftSet>(StringComparer.Ordinal);
+        _unread.Clear();
+        var found = FoundSets();
         foreach (var f in TableLayout.Families)
         {
             foreach (var set in f.AppliedSets)
             {
-                var readable = found.TryGetValue(set.Name, out var kernel) && kernel.KeyType.Equals(set.KeyType)
-                    && (kernel.Flags & NftSetFlags.Interval) == (set.Flags & NftSetFlags.Interval);
+                var readable = found.TryGetValue(set.Name, out var kernel) && IsReadable(kernel, set);
                 if (set == f.Hosts)
                 {
+                    if (deferHosts && readable && HasShape(kernel!, set) && kernel!.Size is { } size && size > 0)
+                    {
+                        _hosts[f.Family].Reset([]);
+                        _hostsSize[f.Family] = size;
+                        _unread.Add(f.Family);
+                        continue;
+                    }
+
                     ReadHosts(f, readable);
                     AdoptHostsSize(f, readable ? kernel!.Size : null);
                     continue;
@@ -398,6 +468,16 @@ public sealed partial class AllowListEnforcer : IDisposable
             }
         }
     }
+
+    /// <summary>The table's sets by name as the kernel holds them (none when there is no table).</summary>
+    private Dictionary<string, NftSet> FoundSets() =>
+        _nft.ListTables(NftFamily.Inet).Any(t => t.Name == TableLayout.TableName)
+            ? _nft.ListSets(NftFamily.Inet, TableLayout.TableName).ToDictionary(s => s.Name, StringComparer.Ordinal)
+            : new Dictionary<string, NftSet>(StringComparer.Ordinal);
+
+    /// <summary>Whether the elements of <paramref name="kernel"/> mean what those of <paramref name="set"/> mean (same key type, interval or not).</summary>
+    private static bool IsReadable(NftSet kernel, NftSet set) =>
+        kernel.KeyType.Equals(set.KeyType) && (kernel.Flags & NftSetFlags.Interval) == (set.Flags & NftSetFlags.Interval);
 
     private sealed record SetDiff(NftSet Set, List<KeyValuePair<string, NftSetElement[]>> Add, List<KeyValuePair<string, NftSetElement[]>> Remove);
 }

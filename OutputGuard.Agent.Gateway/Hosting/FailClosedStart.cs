@@ -27,8 +27,15 @@ public sealed class FailClosedStart(
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        enforcer.Start();
-        SavedState.Restore(stateFile, state, _logger);
+        // The table first (forward policy drop at once), adopted without reading the hosts sets back (ten seconds at a
+        // million hosts) when there is a saved state: applying it makes them anew. When it is not applied after all
+        // (refused, torn), they are read, and the gateway holds what it found.
+        enforcer.Start(deferHosts: File.Exists(stateFile.Path));
+        if (!SavedState.Restore(stateFile, state, _logger))
+        {
+            enforcer.AdoptHosts();
+        }
+
         if (startup.Options.Observe)
         {
             Log.ObserveMode(_logger);
@@ -63,8 +70,9 @@ public sealed class FailClosedStart(
         if (startup.Options.Observe)
         {
             // Observe mode lasts only while this gateway runs: leave the table dropping what is not allowed.
+            // It only puts the rules back: the hosts sets stay as they are, unread.
             using var closing = new AllowListEnforcer(GatewayStartup.Connect(startup.Options), startup.Settings with { Observe = false }, _logger);
-            closing.Start();
+            closing.Start(deferHosts: true);
             Log.ObserveModeOff(_logger);
         }
 

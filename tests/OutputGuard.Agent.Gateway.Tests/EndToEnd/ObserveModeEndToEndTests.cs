@@ -20,4 +20,20 @@ public sealed class ObserveModeEndToEndTests : GatewayLab
             TimeSpan.FromSeconds(20),
             "the observed destination among the denied ones");
     }
+
+    [Fact]
+    public async Task Stopped_observing_gateway_leaves_the_table_dropping_with_its_hosts_kept()
+    {
+        var allowed = Lab.Serve(Lab.Allowed, 80);
+        var unlisted = Lab.Serve(Lab.Unlisted, 80);
+        await ControlPlane.AllowAsync(Lab.Allowed.ToString());
+        await SyncedAsync();
+
+        Assert.Equal(0, await Agent.StopAsync());
+
+        Assert.Contains("Observe mode off", Agent.Output, StringComparison.Ordinal);
+        Assert.True(TableOracle.IsAsApplied(Lab.Gateway, Lab.Allowed.ToString()), "enforcing rules, the applied hosts kept");
+        Assert.False(await HttpProbe.CanConnectAsync(Lab.Client, unlisted.Endpoint));
+        Assert.Equal(10, await HttpProbe.GetAsync(Lab.Client, allowed.Endpoint, 10));
+    }
 }
