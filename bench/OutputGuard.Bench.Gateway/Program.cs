@@ -4,6 +4,7 @@
 //   dotnet run -c Release -- [--destinations N[,N…]] [--changes M] [--seconds S] [--flows F] [--rounds R] [--skip-end-to-end]
 //                            [--kernel-only] [--e2e-destinations N] [--dns-lookups N] [--dns-only]
 //                            [--counters-only] [--counters-1m]  (counter read cost and agent memory around a scrape)
+//                            [--scrape-destinations N]  (the agent's memory around a scrape with N hosts, every one with traffic)
 //                            [--memory-only] [--e2e-only] [--compare-agent OTHER/outputguard-gateway.dll] [--gcdump PATH/dotnet-gcdump]
 //                            [--agent-counters-interval-ms MS]
 // The kernel rows run for every N of --destinations (e.g. 100000,1000000), each against the kernel's floor measured in
@@ -69,7 +70,7 @@ if (!args.Contains("--kernel-only"))
     Print("Counter read (KernelCounterReader.Refresh: every counted set dumped, then the bounded series chosen)",
         ["what", "destinations", "netlink dump alone", "read (dump + grouping)", "series choice", "elements", "process CPU", "next read after (10 s interval)"], CounterBench.ReadCost(lab, settings, counterSizes, Host));
     Print("Agent memory around a scrape (VmRSS, MiB; destinations from the state file, no control plane)",
-        ["what", "destinations", "MiB", "ratio"], await CounterBench.ScrapeMemoryAsync(lab, counted, Host));
+        ["what", "destinations", "MiB", "ratio"], await CounterBench.ScrapeMemoryAsync(lab, Option("--scrape-destinations", counted), Host));
 }
 
 if (args.Contains("--counters-only"))
