@@ -13,8 +13,10 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 /// <para>
 /// The new instruments are made only after the exporter has collected twice since the old ones went: until then it
 /// still holds the old ones' streams (it exports a disposed instrument once more, then drops it), and instruments of
-/// the same names made meanwhile would share their full tables. So a renewal leaves the bounded series out of one or
-/// two scrapes; renewals happen only when the choice of the busiest changed that much.
+/// the same names made meanwhile would share their full tables. They are made as soon as the second collection
+/// begins, from the reading the old ones exported last, not at the next reading (a read of a million hosts with
+/// traffic takes a minute): a renewal leaves the bounded series out of two or three scrapes; renewals happen only
+/// when the choice of the busiest changed that much.
 /// </para>
 /// </summary>
 public sealed class BoundedSeriesMeter : IDisposable
@@ -30,6 +32,7 @@ public sealed class BoundedSeriesMeter : IDisposable
     private long _collected;
     private long _disposedAt;
     private long _renewals;
+    private bool _disposed;
 
     /// <summary>Creates the instruments, fed by the latest reading of <paramref name="counters"/>.</summary>
     public BoundedSeriesMeter(KernelCounterReader counters, GatewayOptions options)
@@ -43,7 +46,13 @@ public sealed class BoundedSeriesMeter : IDisposable
         _collections = new Meter(GatewayMetrics.MeterName);
         _collections.CreateObservableCounter("outputguard_series_renewals", () =>
         {
-            Interlocked.Increment(ref _collected);
+            var collected = Interlocked.Increment(ref _collected);
+            if (Volatile.Read(ref _meter) is null && collected >= Interlocked.Read(ref _disposedAt) + 2)
+            {
+                // Not from inside the exporter's collection: instruments published there would join it half made.
+                ThreadPool.UnsafeQueueUserWorkItem(static meter => meter.Renew(), this, preferLocal: false);
+            }
+
             return new Measurement<long>(Renewals, _hostname);
         }, description: "Times the bounded series were made anew (a choice of the busiest outgrew what the exporter holds).");
         counters.Publishing += OnRead;
@@ -58,10 +67,35 @@ public sealed class BoundedSeriesMeter : IDisposable
         _counters.Publishing -= OnRead;
         lock (_gate)
         {
+            _disposed = true;
             _meter?.Dispose();
         }
 
         _collections.Dispose();
+    }
+
+    /// <summary>Makes the new instruments once the exporter collected twice since the old ones went, with the latest reading.</summary>
+    private void Renew()
+    {
+        lock (_gate)
+        {
+            if (_meter is null && !_disposed)
+            {
+                CreateFor(_counters.Read());
+            }
+        }
+    }
+
+    private void CreateFor(CounterSnapshot read)
+    {
+        if (Interlocked.Read(ref _collected) < _disposedAt + 2)
+        {
+            return;
+        }
+
+        _destinations = [.. read.Series.Destinations.Select(s => (s.Key, s.Type))];
+        _entries = [.. read.Series.Entries.Select(s => (s.Key, s.Type))];
+        Volatile.Write(ref _meter, Create());
     }
 
     private void OnRead(CounterSnapshot read)
@@ -70,14 +104,7 @@ public sealed class BoundedSeriesMeter : IDisposable
         {
             if (_meter is null)
             {
-                if (Interlocked.Read(ref _collected) < _disposedAt + 2)
-                {
-                    return;
-                }
-
-                _meter = Create();
-                _destinations = [.. read.Series.Destinations.Select(s => (s.Key, s.Type))];
-                _entries = [.. read.Series.Entries.Select(s => (s.Key, s.Type))];
+                CreateFor(read);
                 return;
             }
 
@@ -90,8 +117,8 @@ public sealed class BoundedSeriesMeter : IDisposable
             }
 
             _meter.Dispose();
-            _meter = null;
-            _disposedAt = Interlocked.Read(ref _collected);
+            Interlocked.Exchange(ref _disposedAt, Interlocked.Read(ref _collected));
+            Volatile.Write(ref _meter, null);
             Interlocked.Increment(ref _renewals);
         }
     }

@@ -7,7 +7,8 @@ namespace OutputGuard.Agent.Gateway.Metrics;
 /// holding the sum of the rest, so that the exported series still sum to the kernel's totals.
 /// <para>
 /// "Busiest" is by recent bytes: the bytes (both directions) a key gained since the previous choice, ties broken by
-/// its total bytes, then by the key. A choice stands for the re-choose interval, so series do not flap from one scrape
+/// its total bytes, then in favour of a key chosen before (so that keys of equal traffic, a million hosts without
+/// any, do not trade places and renew the exported series for nothing), then by the key. A choice stands for the re-choose interval, so series do not flap from one scrape
 /// to the next; a chosen key that left the allow-list frees its slot at the next reading (the choice is made again
 /// then). With no more keys than the limit every key is exported. Not thread-safe: one reader loop calls it.
 /// </para>
@@ -83,14 +84,15 @@ public sealed class BusiestSeries
     private void Choose(Dictionary<string, ulong> totals)
     {
         var baseline = _baseline;
+        var before = _chosen;
         ulong Recent(KeyValuePair<string, ulong> t) =>
-            baseline.TryGetValue(t.Key, out var before) && before <= t.Value ? t.Value - before : t.Value;
+            baseline.TryGetValue(t.Key, out var was) && was <= t.Value ? t.Value - was : t.Value;
 
-        // Top N without sorting everything: a bounded min-heap on (recent, total, key).
-        var heap = new PriorityQueue<string, (ulong Recent, ulong Total, string Key)>(Limit + 1, Rank.Instance);
+        // Top N without sorting everything: a bounded min-heap on (recent, total, chosen before, key).
+        var heap = new PriorityQueue<string, (ulong Recent, ulong Total, bool Kept, string Key)>(Limit + 1, Rank.Instance);
         foreach (var t in totals)
         {
-            heap.Enqueue(t.Key, (Recent(t), t.Value, t.Key));
+            heap.Enqueue(t.Key, (Recent(t), t.Value, before.Contains(t.Key), t.Key));
             if (heap.Count > Limit)
             {
                 heap.Dequeue();
@@ -109,12 +111,12 @@ public sealed class BusiestSeries
         Choices++;
     }
 
-    /// <summary>Lowest rank first (the heap drops it): least recent bytes, then least total, then the later key.</summary>
-    private sealed class Rank : IComparer<(ulong Recent, ulong Total, string Key)>
+    /// <summary>Lowest rank first (the heap drops it): least recent bytes, then least total, then not chosen before, then the later key.</summary>
+    private sealed class Rank : IComparer<(ulong Recent, ulong Total, bool Kept, string Key)>
     {
         public static readonly Rank Instance = new();
 
-        public int Compare((ulong Recent, ulong Total, string Key) x, (ulong Recent, ulong Total, string Key) y)
+        public int Compare((ulong Recent, ulong Total, bool Kept, string Key) x, (ulong Recent, ulong Total, bool Kept, string Key) y)
         {
             var c = x.Recent.CompareTo(y.Recent);
             if (c != 0)
@@ -123,6 +125,12 @@ public sealed class BusiestSeries
             }
 
             c = x.Total.CompareTo(y.Total);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = x.Kept.CompareTo(y.Kept);
             return c != 0 ? c : string.CompareOrdinal(y.Key, x.Key);
         }
     }

@@ -35,6 +35,21 @@ public sealed class BusiestSeriesTests
     }
 
     [Fact]
+    public void Keys_of_equal_traffic_keep_their_places_when_the_choice_is_made_again()
+    {
+        // Among equals the first choice drops the later key; the next reading holds earlier keys, as quiet: the keys
+        // chosen before stay (without this, a and b would take their places and renew the exported series).
+        var series = new BusiestSeries(2, TimeSpan.Zero);
+        var first = Keys(series.Export(Counted(("x", 0), ("y", 0), ("z", 0))));
+        Assert.Equal(["other", "x", "y"], first);
+
+        Assert.Equal(first, Keys(series.Export(Counted(("a", 0), ("b", 0), ("x", 0), ("y", 0), ("z", 0)))));
+
+        // Traffic still wins a place.
+        Assert.Equal(["a", "other", "x"], Keys(series.Export(Counted(("a", 10), ("b", 0), ("x", 0), ("y", 0), ("z", 0)))));
+    }
+
+    [Fact]
     public void Choice_stands_until_the_rechoose_interval_even_when_another_key_gets_busier()
     {
         var series = new BusiestSeries(1, TimeSpan.FromHours(1));
