@@ -8,7 +8,9 @@ namespace OutputGuard.Agent.Gateway.Enforcement;
 /// CIDRs (interval) and port-restricted destinations (concatenated interval <c>addr . l4proto . port</c>), the
 /// interval ones with a reply-direction twin so that both directions are counted, the hosts counted in dynamic
 /// seen sets that the packet path fills (one per direction); the client and internal ranges; a dynamic set of
-/// denied destinations; a forward chain with policy drop and a postrouting chain that masquerades.
+/// denied destinations; a forward chain with policy drop that looks the client ranges up once per packet and jumps to
+/// a regular chain per family and direction holding the allow rules (<see cref="OutboundChain"/>,
+/// <see cref="RepliesChain"/>), and a postrouting chain that masquerades.
 /// </summary>
 public sealed class TableLayout
 {
@@ -51,8 +53,35 @@ public sealed class TableLayout
     /// <summary>The chain of the <see cref="TableMarker"/>.</summary>
     public static NftChain State { get; } = NftChain.Regular(NftFamily.Inet, TableName, StateChain);
 
-    /// <summary>The table's chains.</summary>
-    public static IReadOnlyList<NftChain> Chains { get; } = [Forward, Postrouting, Prerouting, State];
+    /// <summary>
+    /// The regular chain of a family's allow rules for clients' packets (<c>outbound4</c>, <c>outbound6</c>), reached by
+    /// one jump after the source was found in the client ranges.
+    /// </summary>
+    public static string OutboundChain(FamilyLayout family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return "outbound" + Suffix(family);
+    }
+
+    /// <summary>
+    /// The regular chain of a family's allow rules for replies toward clients (<c>replies4</c>, <c>replies6</c>),
+    /// reached by one jump after the destination was found in the client ranges.
+    /// </summary>
+    public static string RepliesChain(FamilyLayout family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return "replies" + Suffix(family);
+    }
+
+    /// <summary>
+    /// The table's chains: the base chains, the marker's, and each family's allow chains (regular chains, added before
+    /// any rule that jumps to them).
+    /// </summary>
+    public static IReadOnlyList<NftChain> Chains { get; } =
+    [
+        Forward, Postrouting, Prerouting, State,
+        .. Families.SelectMany(f => new[] { OutboundChain(f), RepliesChain(f) }).Select(name => NftChain.Regular(NftFamily.Inet, TableName, name)),
+    ];
 
     /// <summary>The rule that carries <paramref name="marker"/>: <c>return comment "outputguard store … revision …"</c>.</summary>
     public static NftRule MarkerRule(TableMarker marker)
@@ -61,9 +90,9 @@ public sealed class TableLayout
         return Rule(StateChain, [NftImmediate.Return]) with { Comment = marker.Comment };
     }
 
-    /// <summary>Every rule of the table in chain order: forward, postrouting, the marker.</summary>
+    /// <summary>Every rule of the table in chain order: forward, the allow chains, postrouting, prerouting, the marker.</summary>
     public static IReadOnlyList<NftRule> AllRules(bool observe, TableMarker marker, IReadOnlyList<System.Net.IPEndPoint>? dnsRedirect = null) =>
-        [.. ForwardRules(observe), .. PostroutingRules(), .. DnsRedirect.Rules(dnsRedirect ?? []), MarkerRule(marker)];
+        [.. ForwardRules(observe), .. AllowRules(), .. PostroutingRules(), .. DnsRedirect.Rules(dnsRedirect ?? []), MarkerRule(marker)];
 
     /// <summary>Every set of the table.</summary>
     public static IEnumerable<NftSet> AllSets => Families.SelectMany(f => f.AllSets);
@@ -74,37 +103,31 @@ public sealed class TableLayout
     /// only while its destination is in an allow-set, so a destination that leaves the allow-list stops at once,
     /// established connections included. New connections pass only from the client ranges.
     /// </summary>
+    /// <remarks>
+    /// The client ranges are looked up once per packet: a clients' packet jumps to its family's
+    /// <see cref="OutboundChain"/>, a reply toward a client to its <see cref="RepliesChain"/> (<see cref="AllowRules"/>),
+    /// whose rules accept what is allowed; what none of them accepts comes back to the next rule here, as if the allow
+    /// rules stood in this chain.
+    /// </remarks>
     public static IReadOnlyList<NftRule> ForwardRules(bool observe)
     {
         var rules = new List<NftRule>();
-        NftExpression[] reply = [new NftCt(NftCtKey.Direction), new NftCmp(NftCmpOp.Eq, [NftCt.Reply])];
         foreach (var f in Families)
         {
-            // Replies of client connections from allowed destinations: count every packet and accept. A host's packets
-            // are counted in its seen set (added on its first packet); should that set be full, the next rule still
-            // accepts them, uncounted, so that counting never decides what passes.
-            NftExpression[] replyFromHost = [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.Hosts.Name)];
-            rules.Add(Rule(ForwardChain, [.. replyFromHost, Count(f.SeenIn), NftImmediate.Accept]));
-            rules.Add(Uncounted(f, [.. replyFromHost, new NftCounter(), NftImmediate.Accept], "INPUT"));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceIn(f.LearnedIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedPortsIn.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name), .. f.SourceServiceIn(f.LearnedRangesIn.Name), NftImmediate.Accept]));
+            // Replies of client connections (the allow rules count every packet and accept). An allowed host's reply
+            // that its seen set could not count (the set is full, or the kernel made no element) comes back from the
+            // allow chain and passes here, uncounted, so that counting never decides what passes.
+            NftExpression[] replyToClient = [.. Reply, .. f.Match(), .. f.DestinationIn(f.Clients.Name)];
+            rules.Add(Rule(ForwardChain, [.. replyToClient, NftImmediate.Jump(RepliesChain(f))]));
+            rules.Add(Uncounted(f, [.. replyToClient, .. f.SourceIn(f.Hosts.Name), new NftCounter(), NftImmediate.Accept], "INPUT"));
 
-            // Clients to allowed destinations: count and accept.
-            NftExpression[] toHost = [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Hosts.Name)];
-            rules.Add(Rule(ForwardChain, [.. toHost, Count(f.Seen), NftImmediate.Accept]));
-            rules.Add(Uncounted(f, [.. toHost, new NftCounter(), NftImmediate.Accept], "OUTPUT"));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Nets.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.Ports.Name), NftImmediate.Accept]));
-
-            // Clients to addresses the DNS proxy learned (each element expires on its own).
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationIn(f.Learned.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
-            rules.Add(Rule(ForwardChain, [.. f.Match(), .. f.SourceIn(f.Clients.Name), .. f.DestinationServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
+            // Clients to allowed destinations, and the uncounted fallback of the hosts likewise.
+            NftExpression[] fromClient = [.. f.Match(), .. f.SourceIn(f.Clients.Name)];
+            rules.Add(Rule(ForwardChain, [.. fromClient, NftImmediate.Jump(OutboundChain(f))]));
+            rules.Add(Uncounted(f, [.. fromClient, .. f.DestinationIn(f.Hosts.Name), new NftCounter(), NftImmediate.Accept], "OUTPUT"));
         }
 
+        NftExpression[] reply = Reply;
         var related = NftCt.StateIsAnyOf(NftCtState.Related);
         foreach (var f in Families)
         {
@@ -151,10 +174,50 @@ public sealed class TableLayout
         return rules;
     }
 
+    /// <summary>
+    /// The rules of each family's allow chains, which the forward chain jumps to once the client ranges matched: per
+    /// direction, the hosts (counted in the seen set on every packet), the CIDRs, the port-restricted destinations and
+    /// the addresses the DNS proxy learned, each rule accepting; a packet none of them accepts returns to the forward
+    /// chain (the uncounted fallback, the related, internal and denied rules).
+    /// </summary>
+    public static IReadOnlyList<NftRule> AllowRules()
+    {
+        var rules = new List<NftRule>();
+        foreach (var f in Families)
+        {
+            // Clients to allowed destinations: count and accept.
+            var outbound = OutboundChain(f);
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationIn(f.Hosts.Name), Count(f.Seen), NftImmediate.Accept]));
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationIn(f.Nets.Name), NftImmediate.Accept]));
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationServiceIn(f.Ports.Name), NftImmediate.Accept]));
+
+            // Clients to addresses the DNS proxy learned (each element expires on its own).
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationIn(f.Learned.Name), NftImmediate.Accept]));
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationServiceIn(f.LearnedPorts.Name), NftImmediate.Accept]));
+            rules.Add(Rule(outbound, [.. f.Match(), .. f.DestinationServiceIn(f.LearnedRanges.Name), NftImmediate.Accept]));
+
+            // Replies of client connections from allowed destinations: count every packet and accept.
+            var replies = RepliesChain(f);
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceIn(f.Hosts.Name), Count(f.SeenIn), NftImmediate.Accept]));
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceIn(f.NetsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceServiceIn(f.PortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceIn(f.LearnedIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceServiceIn(f.LearnedPortsIn.Name), NftImmediate.Accept]));
+            rules.Add(Rule(replies, [.. f.Match(), .. f.SourceServiceIn(f.LearnedRangesIn.Name), NftImmediate.Accept]));
+        }
+
+        return rules;
+    }
+
     /// <summary>The rules of the postrouting chain: clients' traffic to public destinations is masqueraded.</summary>
     public static IReadOnlyList<NftRule> PostroutingRules() =>
         [.. Families.Select(f => Rule(PostroutingChain,
             [.. f.Match(), .. f.SourceIn(f.Clients.Name), f.DestinationAddress(), new NftLookup(f.Internal.Name, NftRegisters.Reg1, Invert: true), new NftMasq()]))];
+
+    /// <summary><c>ct direction reply</c>.</summary>
+    private static NftExpression[] Reply => [new NftCt(NftCtKey.Direction), new NftCmp(NftCmpOp.Eq, [NftCt.Reply])];
+
+    private static string Suffix(FamilyLayout family) => family.AddressLength == 4 ? "4" : "6";
 
     /// <summary>The protocols whose denied packets are recorded with their destination port.</summary>
     private static readonly byte[] PortProtocols = [6, 17];

@@ -86,6 +86,35 @@ internal sealed class BenchLab : IDisposable
         return bytes / seconds;
     }
 
+    /// <summary>
+    /// Waits (at most a minute) until the machine is quiet: under 10% of all cores busy over half a second, so that a
+    /// stream is not measured while something else runs.
+    /// </summary>
+    public static async Task QuietAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            var (busy0, all0) = CpuTimes();
+            await Task.Delay(500);
+            var (busy1, all1) = CpuTimes();
+            if (all1 > all0 && (double)(busy1 - busy0) / (all1 - all0) < 0.10)
+            {
+                return;
+            }
+        }
+
+        Console.WriteLine("machine busy for a minute: measuring anyway");
+    }
+
+    // Busy and total jiffies of all cores (/proc/stat "cpu" line: user nice system idle iowait irq softirq steal …).
+    private static (long Busy, long All) CpuTimes()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+        var all = fields.Sum();
+        return (all - fields[3] - fields[4], all);
+    }
+
     public static string In(string ns, string file, params string[] args) => Tool.In(ns, file, args);
 
     public static ToolResult Try(string file, params string[] args) => Tool.TryRun(file, args);

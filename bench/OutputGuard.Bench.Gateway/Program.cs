@@ -7,6 +7,10 @@
 //                            [--scrape-destinations N]  (the agent's memory around a scrape with N hosts, every one with traffic)
 //                            [--memory-only] [--e2e-only] [--compare-agent OTHER/outputguard-gateway.dll] [--gcdump PATH/dotnet-gcdump]
 //                            [--agent-counters-interval-ms MS]
+//                            [--forwarding-only] [--profile DIR] [--compare NAME=FILE[,…]] [--save-forward FILE]
+//                            (forwarding throughput alone; --profile: one more stream per path after the rounds under
+//                            `perf record -a -g`, written to DIR/PATH.data; --compare: the paths again with the forward
+//                            chain's rules from an nft script; --save-forward: the table as `nft list table` at the end)
 // The kernel rows run for every N of --destinations (e.g. 100000,1000000), each against the kernel's floor measured in
 // the same run; forwarding and revocation run at the largest N, the end-to-end agent run at --e2e-destinations
 // (default the smallest N; the control plane is filled through BatchCreateEntries, 100,000 a call, so 1,000,000 takes
@@ -62,7 +66,8 @@ var revocation = new List<string[]>();
 
 // Counters at scale: the background counter read at the smallest N (and 1M with --counters-1m), the agent's memory
 // around a scrape; --kernel-only leaves them out (at 1M a read takes minutes: see the README).
-if (!args.Contains("--kernel-only"))
+var forwardingOnly = args.Contains("--forwarding-only");
+if (!args.Contains("--kernel-only") && !forwardingOnly)
 {
     using var lab = new BenchLab();
     var counted = sizes.Min();
@@ -79,8 +84,9 @@ if (args.Contains("--counters-only"))
 }
 
 // 1. Kernel: one delta applied by the enforcer (diff + one netlink batch), with 0 and with N destinations present.
-using (var lab = new BenchLab())
+if (!forwardingOnly)
 {
+    using var lab = new BenchLab();
     foreach (var present in sizes.Prepend(0))
     {
         if (present > 0)
@@ -136,7 +142,11 @@ using (var lab = new BenchLab())
     }
 }
 
-Print("Kernel apply (AllowListEnforcer, in-process; floor: one raw batch of the same keys, this run)", ["what", "present", "median / time", "p99 / ratio / note", "delta ratio"], Ratio(rows, "kernel: apply one delta"));
+if (!forwardingOnly)
+{
+    Print("Kernel apply (AllowListEnforcer, in-process; floor: one raw batch of the same keys, this run)", ["what", "present", "median / time", "p99 / ratio / note", "delta ratio"], Ratio(rows, "kernel: apply one delta"));
+}
+
 rows.Clear();
 if (args.Contains("--kernel-only"))
 {
@@ -155,22 +165,105 @@ using (var lab = new BenchLab())
     enforcer.Start();
     enforcer.Apply(AllowList.Of(1, withSink));
     var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-    void Sample(string path, double value) => (samples.TryGetValue(path, out var l) ? l : samples[path] = []).Add(value);
+    var revision = 1L;
+
+    // --compare NAME=FILE[,NAME=FILE…]: hosts and ports paths again with the forward chain's rules replaced by an nft
+    // script's (e.g. `nft list chain` of another build's layout; the script may add chains of its own), interleaved
+    // with the rest; the repair after each puts the enforcer's layout back.
+    var variants = Array.IndexOf(args, "--compare") is var v and >= 0
+        ? args[v + 1].Split(',').Select(a => a.Split('=', 2)).Select(a => (Name: a[0], Script: File.ReadAllText(a[1]))).ToList()
+        : [];
+    async Task Sample(string path)
+    {
+        await BenchLab.QuietAsync();
+        var value = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+        (samples.TryGetValue(path, out var l) ? l : samples[path] = []).Add(value);
+    }
+
+    void Replace(string script)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, $"flush chain inet {TableLayout.TableName} {TableLayout.ForwardChain}\n{script}");
+        BenchLab.In(lab.Gateway, "nft", "-f", file);
+        File.Delete(file);
+    }
+
     for (var round = 0; round < rounds; round++)
     {
         BenchLab.In(lab.Gateway, "nft", "add", "table", "inet", TableLayout.TableName, "{ flags dormant; }");
-        Sample("none", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        await Sample("none");
         enforcer.Repair(DriftScope.Structure);
-        Sample("hosts", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        await Sample("hosts");
 
         // The per-packet cost of revocation that cuts, against a blanket "ct state established accept" at the head
         // of the chain (the shortcut that let revoked connections live on, and skipped the per-packet counting).
         BenchLab.In(lab.Gateway, "nft", "insert", "rule", "inet", TableLayout.TableName, TableLayout.ForwardChain, "ct", "state", "established,related", "accept");
-        Sample("shortcut", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
+        await Sample("shortcut");
         enforcer.Repair(DriftScope.Structure);
-        enforcer.Apply(AllowList.Of(2 + (round * 2), withSinkPorts));
-        Sample("ports", await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++));
-        enforcer.Apply(AllowList.Of(3 + (round * 2), withSink));
+        foreach (var (name, script) in variants)
+        {
+            Replace(script);
+            await Sample("hosts " + name);
+            enforcer.Repair(DriftScope.Structure);
+        }
+
+        enforcer.Apply(AllowList.Of(++revision, withSinkPorts));
+        await Sample("ports");
+        foreach (var (name, script) in variants)
+        {
+            Replace(script);
+            await Sample("ports " + name);
+            enforcer.Repair(DriftScope.Structure);
+        }
+
+        enforcer.Apply(AllowList.Of(++revision, withSink));
+    }
+
+    foreach (var (path, values) in samples)
+    {
+        Console.WriteLine($"samples {path}: {string.Join(' ', values.Select(Gbit))} Gbit/s");
+    }
+
+    // One more stream per path under `perf record -a -g` (not part of the medians: the profiler slows the stream).
+    if (Array.IndexOf(args, "--profile") is var p and >= 0)
+    {
+        var dir = Directory.CreateDirectory(args[p + 1]).FullName;
+        async Task Profile(string path)
+        {
+            await BenchLab.QuietAsync();
+            var before = Forwarded();
+            using var perf = Process.Start("perf", ["record", "-a", "-g", "-q", "-o", Path.Combine(dir, path + ".data"), "--", "sleep", (seconds + 0.3).ToString(CultureInfo.InvariantCulture)])!;
+            var rate = await lab.StreamAsync(TimeSpan.FromSeconds(seconds), port++);
+            await perf.WaitForExitAsync();
+            Console.WriteLine(FormattableString.Invariant(
+                $"profiled {path}: {rate * 8 / 1e9:0.00} Gbit/s under perf, {Forwarded() - before} packets forwarded, {dir}/{path}.data (bench pid {Environment.ProcessId})"));
+        }
+
+        // Packets the gateway received on both links (client → sink data, sink → client acknowledgements).
+        long Forwarded() => Received("g0") + Received("g1");
+        long Received(string link) => long.Parse(BenchLab.In(lab.Gateway, "cat", $"/sys/class/net/{link}/statistics/rx_packets").Trim(), CultureInfo.InvariantCulture);
+
+        BenchLab.In(lab.Gateway, "nft", "add", "table", "inet", TableLayout.TableName, "{ flags dormant; }");
+        await Profile("none");
+        enforcer.Repair(DriftScope.Structure);
+        await Profile("hosts");
+        foreach (var (name, script) in variants)
+        {
+            Replace(script);
+            await Profile("hosts-" + name);
+            enforcer.Repair(DriftScope.Structure);
+        }
+
+        enforcer.Apply(AllowList.Of(++revision, withSinkPorts));
+        await Profile("ports");
+        foreach (var (name, script) in variants)
+        {
+            Replace(script);
+            await Profile("ports-" + name);
+            enforcer.Repair(DriftScope.Structure);
+        }
+
+        enforcer.Apply(AllowList.Of(++revision, withSink));
     }
 
     var baseline = Median(samples["none"]);
@@ -180,6 +273,22 @@ using (var lab = new BenchLab())
     rows.Add(["allow-list, sink in hosts set (every packet checked: revocation cuts)", n, Gbit(Median(samples["hosts"])), Share("hosts")]);
     rows.Add(["allow-list, sink by tcp/5000-5300", n, Gbit(Median(samples["ports"])), Share("ports")]);
     rows.Add(["  hosts set with a blanket established accept first (no revocation)", n, Gbit(Median(samples["shortcut"])), Share("shortcut")]);
+    foreach (var (name, _) in variants)
+    {
+        rows.Add([$"  hosts set, forward rules of {name}", n, Gbit(Median(samples["hosts " + name])), Share("hosts " + name)]);
+        rows.Add([$"  tcp/5000-5300, forward rules of {name}", n, Gbit(Median(samples["ports " + name])), Share("ports " + name)]);
+    }
+
+    if (Array.IndexOf(args, "--save-forward") is var save and >= 0)
+    {
+        File.WriteAllText(args[save + 1], BenchLab.In(lab.Gateway, "nft", "list", "table", "inet", TableLayout.TableName));
+    }
+
+    if (forwardingOnly)
+    {
+        Print("Forwarding throughput, one TCP stream client → gateway → sink (veth)", ["path", "destinations", "Gbit/s", "ratio"], rows);
+        return;
+    }
 
     var cut = await RevocationBench.CutAsync(lab, port++, () => enforcer.Apply(AllowList.Of(100, Enumerable.Range(0, destinations).Select(Host))));
     revocation.Add(["revocation (snapshot without the sink) to the last byte of an open stream", destinations.ToString("N0", CultureInfo.InvariantCulture), Ms(cut)]);

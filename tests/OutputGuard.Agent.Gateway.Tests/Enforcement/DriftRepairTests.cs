@@ -57,6 +57,29 @@ public sealed class DriftRepairTests : IDisposable
     }
 
     [Fact]
+    public void Accept_rule_in_an_allow_chain_and_a_deleted_allow_chain_are_undone()
+    {
+        using var enforcer = Applied();
+        _ns.Nft("insert", "rule", "inet", "outputguard", "outbound4", "accept");
+        _ns.Nft("flush", "chain", "inet", "outputguard", "replies6");
+        _ns.Nft("delete", "rule", "inet", "outputguard", "forward", "handle", JumpHandle("replies6"));
+        _ns.Nft("delete", "chain", "inet", "outputguard", "replies6");
+
+        var report = enforcer.Repair(DriftScope.Structure);
+
+        Assert.True(report.Repaired);
+        Assert.Contains("chain replies6 is missing", report.Findings);
+        Assert.Contains(report.Findings, f => f.StartsWith("rules of chain outbound4 differ", StringComparison.Ordinal));
+        Assert.True(TableOracle.IsAsApplied(_ns.Name, "203.0.113.10"));
+        Assert.DoesNotContain("\t\taccept\n", _ns.Nft("list", "chain", "inet", "outputguard", "outbound4"), StringComparison.Ordinal);
+        Assert.Contains("jump replies6", _ns.Nft("list", "chain", "inet", "outputguard", "forward"), StringComparison.Ordinal);
+        Assert.False(enforcer.Repair(DriftScope.Everything).Drifted);
+    }
+
+    private string JumpHandle(string chain) =>
+        _ns.Nft("-a", "list", "chain", "inet", "outputguard", "forward").Split('\n').Single(l => l.Contains($"jump {chain} ", StringComparison.Ordinal)).Split("# handle ")[1].Trim();
+
+    [Fact]
     public void Structure_scope_does_not_read_set_contents()
     {
         using var enforcer = Applied();

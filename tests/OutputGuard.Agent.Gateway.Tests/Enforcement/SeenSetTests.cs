@@ -161,6 +161,7 @@ public sealed class SeenSetTests : IDisposable
         {
             File.WriteAllText(script, """
                 flush chain inet outputguard forward
+                flush chain inet outputguard replies4
                 delete set inet outputguard seen4_in
                 add set inet outputguard seen4_in { type ipv4_addr; flags dynamic; counter; size 1; }
                 """);
