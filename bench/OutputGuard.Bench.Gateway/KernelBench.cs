@@ -173,6 +173,8 @@ internal static class KernelBench
         {
             File.WriteAllText(script, $$"""
                 flush chain inet {{TableLayout.TableName}} {{TableLayout.ForwardChain}}
+                flush chain inet {{TableLayout.TableName}} {{TableLayout.OutboundChain(FamilyLayout.V4)}}
+                flush chain inet {{TableLayout.TableName}} {{TableLayout.RepliesChain(FamilyLayout.V4)}}
                 delete set inet {{TableLayout.TableName}} hosts4
                 add set inet {{TableLayout.TableName}} hosts4 { type ipv4_addr; }
                 """);

@@ -128,6 +128,8 @@ public sealed class HostsSetSizeTests : IDisposable
 
         Nft($$"""
             flush chain inet outputguard forward
+            flush chain inet outputguard outbound4
+            flush chain inet outputguard replies4
             delete set inet outputguard hosts4
             add set inet outputguard hosts4 { type ipv4_addr; size 3; }
             add element inet outputguard hosts4 { {{Lab.Allowed}} }
@@ -151,6 +153,8 @@ public sealed class HostsSetSizeTests : IDisposable
 
         Nft($$"""
             flush chain inet outputguard forward
+            flush chain inet outputguard outbound4
+            flush chain inet outputguard replies4
             delete set inet outputguard hosts4
             add set inet outputguard hosts4 { type ipv4_addr; }
             add element inet outputguard hosts4 { {{Lab.Allowed}}, 203.0.113.50, 203.0.113.51 }
