@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,8 @@ public sealed class KernelCounterReader : IDisposable
     private long _uncountedLoggedAt;
     private CounterSnapshot _last = CounterSnapshot.Empty;
     private long _failures;
+    private int _hosts4;
+    private int _hosts6;
 
     /// <summary>Creates a reader on its own connection.</summary>
     public KernelCounterReader(NftConnection nft, int deniedLimit, ILogger logger)
@@ -99,10 +102,16 @@ public sealed class KernelCounterReader : IDisposable
         }
     }
 
-    /// <summary>Reads every counter now: the hash sets first (a dump of theirs is several times cheaper), then the interval and learned sets.</summary>
+    /// <summary>
+    /// Reads every counter now: the hash sets first (a dump of theirs is several times cheaper), then the interval and
+    /// learned sets. The hosts' counters are kept as numbers (<see cref="AllowedCounters"/>), each hash set streamed
+    /// from the dump into them without a record per element.
+    /// </summary>
     public CounterSnapshot ReadKernel()
     {
         var started = Stopwatch.GetTimestamp();
+        // Room for as many hosts as the previous reading had, and a little more: no growth at a steady million.
+        var hosts = new Hosts(new(_hosts4 + (_hosts4 / 16)), new(_hosts6 + (_hosts6 / 16)));
         var totals = new Dictionary<(string Ip, string Type), DestinationCounter>();
         var denied = new List<DeniedCounter>();
         var inbound = new List<DeniedCounter>();
@@ -111,8 +120,8 @@ public sealed class KernelCounterReader : IDisposable
         {
             foreach (var (o, i) in CountedPairs(f))
             {
-                elements += Accumulate(totals, o, "OUTPUT");
-                elements += Accumulate(totals, i, "INPUT");
+                elements += Accumulate(hosts, totals, o, input: false);
+                elements += Accumulate(hosts, totals, i, input: true);
             }
 
             elements += ReadRecords(f.Denied, f.AddressLength, denied);
@@ -120,9 +129,12 @@ public sealed class KernelCounterReader : IDisposable
         }
 
         ReadUncounted(totals);
-        AddQuietHosts(totals);
+        AddQuietHosts(hosts, totals);
+        var (v4, v6) = (hosts.V4.ToArray(), hosts.V6.ToArray());
+        (_hosts4, _hosts6) = (v4.Length, v6.Length);
+        var allowed = new AllowedCounters(v4, v6, [.. totals.Values]);
 
-        return new CounterSnapshot([.. totals.Values], Busiest(denied), denied.Count, Busiest(inbound), inbound.Count)
+        return new CounterSnapshot(allowed, Busiest(denied), denied.Count, Busiest(inbound), inbound.Count)
         {
             ReadAt = Stopwatch.GetTimestamp(),
             ReadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
@@ -134,15 +146,14 @@ public sealed class KernelCounterReader : IDisposable
     public void Dispose() => _nft.Dispose();
 
     /// <summary>The key of a recording set: the address, the protocol and the port (<c>addr . inet_proto . inet_service</c>).</summary>
-    internal static (IPAddress Address, byte Protocol, ushort Port) RecordKey(byte[] key, int addressLength)
+    internal static (IPAddress Address, byte Protocol, ushort Port) RecordKey(ReadOnlySpan<byte> key, int addressLength)
     {
-        ArgumentNullException.ThrowIfNull(key);
         if (key.Length < addressLength + 8)
         {
-            return (new IPAddress(key.AsSpan(0, Math.Min(key.Length, addressLength))), 0, 0);
+            return (new IPAddress(key[..Math.Min(key.Length, addressLength)]), 0, 0);
         }
 
-        return (new IPAddress(key.AsSpan(0, addressLength)), key[addressLength], System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(addressLength + 4)));
+        return (new IPAddress(key[..addressLength]), key[addressLength], BinaryPrimitives.ReadUInt16BigEndian(key[(addressLength + 4)..]));
     }
 
     /// <summary>Every (outbound, reply) pair of counted sets: the hosts' seen sets (hash) first, then CIDRs, ports and the learned sets.</summary>
@@ -178,7 +189,7 @@ public sealed class KernelCounterReader : IDisposable
     }
 
     /// <summary>Adds zero counters for quiet hosts, up to <see cref="QuietHostLimit"/> destinations in all.</summary>
-    private void AddQuietHosts(Dictionary<(string Ip, string Type), DestinationCounter> totals)
+    private void AddQuietHosts(Hosts hosts, Dictionary<(string Ip, string Type), DestinationCounter> totals)
     {
         if (Enforcer is null)
         {
@@ -186,80 +197,101 @@ public sealed class KernelCounterReader : IDisposable
         }
 
         // The labels counted, up to the bound: past it there is no room, whatever the count (a million with traffic).
-        var labels = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (ip, _) in totals.Keys)
+        hosts.V4.Seal();
+        hosts.V6.Seal();
+        var labels = (long)hosts.V4.Count + hosts.V6.Count;
+        if (labels >= QuietHostLimit || (labels += totals.Keys.Select(k => k.Ip).Distinct(StringComparer.Ordinal).Count()) >= QuietHostLimit)
         {
-            if (labels.Add(ip) && labels.Count >= QuietHostLimit)
-            {
-                return;
-            }
+            return;
         }
 
         foreach (var f in TableLayout.Families)
         {
-            var room = QuietHostLimit - labels.Count;
+            var room = QuietHostLimit - labels;
             if (room <= 0)
             {
                 return;
             }
 
-            var counted = totals.Values
-                .Where(c => c.Prefix is { IsHost: true } p && p.Family == f.Family)
-                .Select(c => c.Prefix!.Value.First)
-                .ToHashSet();
-            foreach (var address in Enforcer.QuietHosts(f, counted, room))
+            var v4 = f.AddressLength == 4;
+            var counted = v4 ? hosts.V4.Addresses().Select(a => (UInt128)a).ToHashSet() : hosts.V6.Addresses().ToHashSet();
+            foreach (var address in Enforcer.QuietHosts(f, counted, (int)room))
             {
-                var host = IpPrefix.FromNumber(f.Family, address, f.AddressLength * 8);
-                var label = host.Address.ToString();
-                labels.Add(label);
-                foreach (var type in BusiestSeries.Types)
+                if (v4)
                 {
-                    totals.TryAdd((label, type), new DestinationCounter(label, host, type, 0, 0));
+                    hosts.V4.AddQuiet((uint)address);
                 }
+                else
+                {
+                    hosts.V6.AddQuiet(address);
+                }
+
+                labels++;
             }
+
+            hosts.V4.Seal();
+            hosts.V6.Seal();
         }
     }
 
     private List<DeniedCounter> Busiest(List<DeniedCounter> all) =>
         [.. all.OrderByDescending(d => d.Packets).ThenBy(d => d.Ip, StringComparer.Ordinal).ThenBy(d => d.Protocol).ThenBy(d => d.Port).Take(_deniedLimit)];
 
-    private int ReadRecords(NftSet set, int addressLength, List<DeniedCounter> sink)
+    private long ReadRecords(NftSet set, int addressLength, List<DeniedCounter> sink)
     {
-        var read = _nft.ListElements(set);
-        foreach (var e in read)
-        {
-            var (address, protocol, port) = RecordKey(e.Key, addressLength);
-            sink.Add(new DeniedCounter(address.ToString(), protocol, port, e.Bytes ?? 0, e.Packets ?? 0));
-        }
-
-        return read.Count;
+        var start = sink.Count;
+        return _nft.ReadElements(
+            set,
+            e =>
+            {
+                var (address, protocol, port) = RecordKey(e.Key, addressLength);
+                sink.Add(new DeniedCounter(address.ToString(), protocol, port, e.Bytes, e.Packets));
+            },
+            () => sink.RemoveRange(start, sink.Count - start));
     }
 
     /// <summary>
     /// Adds the counters of <paramref name="set"/>'s entries, each one destination as the enforcer compiled it (an
     /// address, an interval, an address range with ports), under its label; returns the kernel elements read.
     /// </summary>
-    private int Accumulate(Dictionary<(string, string), DestinationCounter> totals, NftSet set, string type)
+    private long Accumulate(Hosts hosts, Dictionary<(string, string), DestinationCounter> totals, NftSet set, bool input)
     {
         var layout = FamilyLayout.Of(set);
         var family = layout.Family;
-        var read = _nft.ListElements(set);
         if (!set.Flags.HasFlag(NftSetFlags.Interval) && !set.KeyType.IsConcat)
         {
-            // A hash set: every element is one address, no grouping (the cheap path at a million hosts).
-            foreach (var e in read)
+            // A hash set: every element is one address, streamed from the dump into the hosts' numbers (the path of a
+            // million hosts: no record, no string per element).
+            if (layout.AddressLength == 4)
             {
-                var host = IpPrefix.Host(new IPAddress(e.Key.AsSpan(0, layout.AddressLength)));
-                Add(totals, new DestinationCounter(host.Address.ToString(), host, type, e.Bytes ?? 0, e.Packets ?? 0));
+                var v4 = hosts.V4;
+                v4.BeginSet(input);
+                var n4 = _nft.ReadElements(set, e => v4.AddElement(BinaryPrimitives.ReadUInt32BigEndian(e.Key), e.Bytes, e.Packets), v4.Restart);
+                v4.EndSet();
+                return n4;
             }
 
-            return read.Count;
+            var v6 = hosts.V6;
+            v6.BeginSet(input);
+            var n6 = _nft.ReadElements(set, e => v6.AddElement(BinaryPrimitives.ReadUInt128BigEndian(e.Key[..16]), e.Bytes, e.Packets), v6.Restart);
+            v6.EndSet();
+            return n6;
         }
 
+        var read = _nft.ListElements(set);
+        var type = input ? "INPUT" : "OUTPUT";
         foreach (var entry in ElementCompiler.Group(set, read).Values)
         {
             var (first, last) = ElementCompiler.AddressRange(set, entry);
-            Add(totals, DestinationCounter.Of(family, first, last, type, entry[0].Bytes ?? 0, entry[0].Packets ?? 0));
+            var counted = DestinationCounter.Of(family, first, last, type, entry[0].Bytes ?? 0, entry[0].Packets ?? 0);
+            if (counted.Prefix is { IsHost: true } host)
+            {
+                hosts.Add(host, input, counted.Bytes, counted.Packets);
+            }
+            else
+            {
+                Add(totals, counted);
+            }
         }
 
         return read.Count;
@@ -269,5 +301,21 @@ public sealed class KernelCounterReader : IDisposable
     {
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, (counted.Ip, counted.Type), out var exists);
         slot = exists ? slot with { Bytes = slot.Bytes + counted.Bytes, Packets = slot.Packets + counted.Packets } : counted;
+    }
+
+    /// <summary>The hosts' counters of a reading being taken, per family.</summary>
+    private sealed record Hosts(HostCounterTable<uint> V4, HostCounterTable<UInt128> V6)
+    {
+        public void Add(IpPrefix host, bool input, ulong bytes, ulong packets)
+        {
+            if (host.IsIPv4)
+            {
+                V4.Add((uint)host.First, input, bytes, packets);
+            }
+            else
+            {
+                V6.Add(host.First, input, bytes, packets);
+            }
+        }
     }
 }

@@ -181,6 +181,65 @@ internal static class NftCodec
         }
     }
 
+    /// <summary>Hands every element of one NEWSETELEM message to <paramref name="visit"/>, read in place; returns how many.</summary>
+    internal static int VisitElements(ReadOnlySpan<byte> payload, NftSetElementVisitor visit)
+    {
+        Family(payload, out var attributes);
+        var count = 0;
+        var r = new AttributeReader(attributes);
+        while (r.Next(out var type, out var v))
+        {
+            if (type != NFTA_SET_ELEM_LIST_ELEMENTS)
+            {
+                continue;
+            }
+
+            var list = new AttributeReader(v);
+            while (list.Next(out var lt, out var elem))
+            {
+                if (lt == NFTA_LIST_ELEM)
+                {
+                    visit(ParseElementView(elem));
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>One element read in place: the spans point into <paramref name="elem"/>.</summary>
+    internal static NftSetElementView ParseElementView(ReadOnlySpan<byte> elem)
+    {
+        ReadOnlySpan<byte> key = default, keyEnd = default;
+        bool hasKey = false, hasKeyEnd = false, hasCounter = false;
+        uint flags = 0;
+        TimeSpan? timeout = null, expires = null;
+        ulong packets = 0, bytes = 0;
+        var r = new AttributeReader(elem);
+        while (r.Next(out var type, out var v))
+        {
+            switch (type)
+            {
+                case NFTA_SET_ELEM_KEY: key = NftData.ValueSpan(v); hasKey = true; break;
+                case NFTA_SET_ELEM_KEY_END: keyEnd = NftData.ValueSpan(v); hasKeyEnd = true; break;
+                case NFTA_SET_ELEM_FLAGS: flags = Wire.Be32(v); break;
+                case NFTA_SET_ELEM_TIMEOUT: timeout = Wire.Milliseconds(v); break;
+                case NFTA_SET_ELEM_EXPIRATION: expires = Wire.Milliseconds(v); break;
+                case NFTA_SET_ELEM_EXPR when !hasCounter: hasCounter = NftExpressionCodec.TryReadCounter(v, out packets, out bytes); break;
+                case NFTA_SET_ELEM_EXPRESSIONS when !hasCounter: hasCounter = NftExpressionCodec.TryReadCounterInList(v, out packets, out bytes); break;
+                default: break;
+            }
+        }
+
+        if (!hasKey)
+        {
+            throw Missing("element key");
+        }
+
+        return new NftSetElementView(key, keyEnd, hasKeyEnd, flags, timeout, expires, hasCounter, packets, bytes);
+    }
+
     internal static NftSetElement ParseElement(ReadOnlySpan<byte> elem)
     {
         byte[]? key = null, keyEnd = null;

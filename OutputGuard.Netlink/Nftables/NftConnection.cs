@@ -188,6 +188,64 @@ public sealed class NftConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every element of <paramref name="set"/>, handed to <paramref name="visit"/> one at a time as each dump message
+    /// arrives, read in place: no record and no key array per element, so a set of a million elements costs no more
+    /// memory than one receive buffer (and 8 bytes per element to tell a torn dump, as <see cref="ListElements(NftFamily, string, string)"/>
+    /// does). When the dump has to be taken again (the kernel marked it interrupted, the socket overran, or it held a
+    /// key twice) <paramref name="restart"/> is called first and every element comes again, so the visitor starts
+    /// over. Returns how many elements the complete dump held. The spans of an element are valid only during its visit.
+    /// </summary>
+    public long ReadElements(NftSet set, NftSetElementVisitor visit, Action restart)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentNullException.ThrowIfNull(restart);
+        var keys = new ElementKeyFingerprints();
+        long count = 0;
+        NftSetElementVisitor noted = e =>
+        {
+            keys.Add(e.Key, e.IsIntervalEnd);
+            count++;
+            visit(e);
+        };
+        void Restart()
+        {
+            keys.Clear();
+            count = 0;
+            restart();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            if (attempt > 1)
+            {
+                Restart();
+            }
+
+            Dump(
+                NFT_MSG_GETSETELEM,
+                set.Family,
+                w =>
+                {
+                    w.String(NFTA_SET_ELEM_LIST_TABLE, set.Table);
+                    w.String(NFTA_SET_ELEM_LIST_SET, set.Name);
+                },
+                (NetlinkMessage m, out int n) =>
+                {
+                    n = NftCodec.VisitElements(m.Payload, noted);
+                    return false;
+                },
+                Restart);
+            if (attempt >= 20 || !keys.HasDuplicates())
+            {
+                return count;
+            }
+
+            Thread.Sleep(Math.Min(10 * attempt, 100));
+        }
+    }
+
     private List<NftSetElement> DumpElements(NftFamily family, string table, string set)
     {
         var parts = Dump(
@@ -241,12 +299,12 @@ public sealed class NftConnection : IDisposable
 
     internal static string TypeName(ushort type) => NftConstants.TypeName(type);
 
-    private List<T> Dump<T>(byte msg, NftFamily family, Action<NetlinkWriter>? attributes, MessageParser<T> parse)
+    private List<T> Dump<T>(byte msg, NftFamily family, Action<NetlinkWriter>? attributes, MessageParser<T> parse, Action? restarting = null)
     {
         lock (_gate)
         {
             var w = Request(msg, Nlmsg.NLM_F_DUMP, family, attributes);
-            return _socket.Dump(w, parse);
+            return _socket.Dump(w, parse, restarting);
         }
     }
 

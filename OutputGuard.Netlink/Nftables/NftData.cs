@@ -64,6 +64,21 @@ internal static class NftData
         return value is null && verdict is null ? throw new NetlinkFormatException("nft_data without a value or a verdict.") : (value, verdict);
     }
 
+    /// <summary>The value of an nft_data in place (no copy); a verdict, or no value, is a format error.</summary>
+    internal static ReadOnlySpan<byte> ValueSpan(ReadOnlySpan<byte> data)
+    {
+        var r = new AttributeReader(data);
+        while (r.Next(out var type, out var payload))
+        {
+            if (type == NFTA_DATA_VALUE)
+            {
+                return payload;
+            }
+        }
+
+        throw new NetlinkFormatException("nft_data holds a verdict where a value was expected.");
+    }
+
     internal static byte[] ReadValue(ReadOnlySpan<byte> data) =>
         Read(data).Value ?? throw new NetlinkFormatException("nft_data holds a verdict where a value was expected.");
 }

@@ -10,14 +10,22 @@ internal sealed partial class NetlinkSocket
     /// <summary>How many dumps the kernel marked NLM_F_DUMP_INTR and this process took again (diagnostics).</summary>
     internal static long InterruptedDumps => Interlocked.Read(ref s_interruptedDumps);
 
-    /// <summary>Runs a dump request and parses every part; restarts it when interrupted.</summary>
-    internal List<T> Dump<T>(NetlinkWriter request, MessageParser<T> parse)
+    /// <summary>
+    /// Runs a dump request and parses every part; restarts it when interrupted, calling <paramref name="restarting"/>
+    /// first (a parser that keeps state of its own, as a streaming visitor does, forgets the torn attempt there).
+    /// </summary>
+    internal List<T> Dump<T>(NetlinkWriter request, MessageParser<T> parse, Action? restarting = null)
     {
         var requestType = Wire.Header<NlMsgHdr>(request.Written, out _).Type;
         lock (_gate)
         {
             for (var attempt = 1; ; attempt++)
             {
+                if (attempt > 1)
+                {
+                    restarting?.Invoke();
+                }
+
                 var items = new List<T>();
                 var seq = PatchSeq(request);
                 Send(request.Written);

@@ -145,6 +145,7 @@ internal static class CounterBench
                 rows.Add([$"agent RSS after one scrape ({Seconds(scrape.Elapsed.TotalSeconds)}, {page.Length / 1024.0:0} KiB, {series:N0} series, {destinationSeries:N0} iptables_bytes_count)", size, Mib(after), Ratio(after, before)]);
                 rows.Add(["agent RSS after ten scrapes", size, Mib(afterTen), Ratio(afterTen, before)]);
                 rows.Add([$"  the agent's own counter reads (mean of outputguard_counter_read_seconds): {Seconds(readSeconds)}", size, "", ""]);
+                rows.Add([$"  counter reads {Value(page, "outputguard_counter_read_seconds_count"):0}, bounded series renewals {Value(page, "outputguard_series_renewals_total") + Value(page, "outputguard_series_renewals"):0}", size, "", ""]);
             }
         }
         finally

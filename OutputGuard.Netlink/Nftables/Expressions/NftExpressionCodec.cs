@@ -87,6 +87,37 @@ internal static class NftExpressionCodec
         return named && name.StartsWith("counter\0"u8) ? NftCounter.DecodeData(data) : null;
     }
 
+    /// <summary>Reads a counter expression into numbers; false for any other expression (no allocation).</summary>
+    internal static bool TryReadCounter(ReadOnlySpan<byte> expr, out ulong packets, out ulong bytes)
+    {
+        packets = bytes = 0;
+        if (!Envelope(expr, out var name, out var raw) || !name.StartsWith("counter\0"u8))
+        {
+            return false;
+        }
+
+        var data = new NftExpressionData(raw);
+        packets = data.Be64(NftCounter.NFTA_COUNTER_PACKETS);
+        bytes = data.Be64(NftCounter.NFTA_COUNTER_BYTES);
+        return true;
+    }
+
+    /// <summary>Reads the first counter of an expression list (NFTA_SET_ELEM_EXPRESSIONS) into numbers; false when it holds none.</summary>
+    internal static bool TryReadCounterInList(ReadOnlySpan<byte> list, out ulong packets, out ulong bytes)
+    {
+        var r = new AttributeReader(list);
+        while (r.Next(out var type, out var elem))
+        {
+            if (type == NFTA_LIST_ELEM && TryReadCounter(elem, out packets, out bytes))
+            {
+                return true;
+            }
+        }
+
+        packets = bytes = 0;
+        return false;
+    }
+
     /// <summary>The name (raw, NUL-terminated) and the data of an expression; false when it has no name.</summary>
     private static bool Envelope(ReadOnlySpan<byte> expr, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> data)
     {
