@@ -159,27 +159,8 @@ internal static class NftCodec
     }
 
     /// <summary>Adds the elements of one NFT_MSG_NEWSETELEM message to <paramref name="sink"/>.</summary>
-    internal static void ParseElements(ReadOnlySpan<byte> payload, List<NftSetElement> sink)
-    {
-        Family(payload, out var attributes);
-        var r = new AttributeReader(attributes);
-        while (r.Next(out var type, out var v))
-        {
-            if (type != NFTA_SET_ELEM_LIST_ELEMENTS)
-            {
-                continue;
-            }
-
-            var list = new AttributeReader(v);
-            while (list.Next(out var lt, out var elem))
-            {
-                if (lt == NFTA_LIST_ELEM)
-                {
-                    sink.Add(ParseElement(elem));
-                }
-            }
-        }
-    }
+    internal static void ParseElements(ReadOnlySpan<byte> payload, List<NftSetElement> sink) =>
+        VisitElements(payload, e => sink.Add(e.ToElement()));
 
     /// <summary>Hands every element of one NEWSETELEM message to <paramref name="visit"/>, read in place; returns how many.</summary>
     internal static int VisitElements(ReadOnlySpan<byte> payload, NftSetElementVisitor visit)
@@ -238,40 +219,6 @@ internal static class NftCodec
         }
 
         return new NftSetElementView(key, keyEnd, hasKeyEnd, flags, timeout, expires, hasCounter, packets, bytes);
-    }
-
-    internal static NftSetElement ParseElement(ReadOnlySpan<byte> elem)
-    {
-        byte[]? key = null, keyEnd = null;
-        uint flags = 0;
-        TimeSpan? timeout = null, expires = null;
-        NftCounter? counter = null;
-        var r = new AttributeReader(elem);
-        while (r.Next(out var type, out var v))
-        {
-            switch (type)
-            {
-                case NFTA_SET_ELEM_KEY: key = NftData.ReadValue(v); break;
-                case NFTA_SET_ELEM_KEY_END: keyEnd = NftData.ReadValue(v); break;
-                case NFTA_SET_ELEM_FLAGS: flags = Wire.Be32(v); break;
-                case NFTA_SET_ELEM_TIMEOUT: timeout = Wire.Milliseconds(v); break;
-                case NFTA_SET_ELEM_EXPIRATION: expires = Wire.Milliseconds(v); break;
-                case NFTA_SET_ELEM_EXPR: counter ??= NftExpressionCodec.ReadCounter(v); break;
-                case NFTA_SET_ELEM_EXPRESSIONS: counter ??= NftExpressionCodec.ReadList(v).OfType<NftCounter>().FirstOrDefault(); break;
-                default: break;
-            }
-        }
-
-        return new NftSetElement
-        {
-            Key = key ?? throw Missing("element key"),
-            KeyEnd = keyEnd,
-            IsIntervalEnd = (flags & NFT_SET_ELEM_INTERVAL_END) != 0,
-            Timeout = timeout,
-            Expires = expires,
-            Packets = counter?.Packets,
-            Bytes = counter?.Bytes,
-        };
     }
 
     internal static uint ParseGeneration(ReadOnlySpan<byte> payload)
