@@ -30,49 +30,20 @@ public sealed class HostsSetSizeTests : IDisposable
         return e;
     }
 
-    private string Set(string name) => Tool.In(_lab.Gateway, "nft", "list", "set", "inet", "outputguard", name);
+    private string Set(string name) => LabTable.Set(_lab.Gateway, name);
 
-    private string Size() => Set("hosts4").Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("size ", StringComparison.Ordinal));
+    private string Size() => LabTable.Size(_lab.Gateway);
 
-    private uint Generation()
-    {
-        using var nft = NftConnection.OpenIn(_lab.Gateway);
-        return nft.GetGenerationId();
-    }
+    private uint Generation() => LabTable.Generation(_lab.Gateway);
 
-    /// <summary>The addresses of a set's elements, as nft prints them.</summary>
-    private HashSet<string> Elements(string name)
-    {
-        var text = Set(name);
-        var at = text.IndexOf("elements = {", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return [];
-        }
-
-        var body = text[(at + "elements = {".Length)..text.IndexOf('}', at)];
-        return [.. body.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(e => e.Split(' ')[0])];
-    }
+    private HashSet<string> Elements(string name) => LabTable.Elements(_lab.Gateway, name);
 
     private static string Address(Destination d) => d.Prefix.ToString().Split('/')[0];
 
     private static Destination[] Others(int count, int from = 50) =>
         [.. Enumerable.Range(from, count).Select(i => D(string.Create(CultureInfo.InvariantCulture, $"203.0.113.{i}/32")))];
 
-    private void Nft(string script)
-    {
-        var path = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(path, script);
-            Tool.In(_lab.Gateway, "nft", "-f", path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private void Nft(string script) => LabTable.Script(_lab.Gateway, script);
 
     [Fact]
     public async Task Change_that_outgrows_the_hosts_set_makes_it_anew_in_its_one_batch_and_keeps_every_count()

@@ -43,32 +43,15 @@ public sealed class RestartWithSavedStateTests : IDisposable
         first.Apply(list);
     }
 
-    private string Set(string name) => Tool.In(_lab.Gateway, "nft", "list", "set", "inet", "outputguard", name);
+    private string Set(string name) => LabTable.Set(_lab.Gateway, name);
 
-    private string Size() => Set("hosts4").Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("size ", StringComparison.Ordinal));
+    private string Size() => LabTable.Size(_lab.Gateway);
 
     private void Nft(params string[] args) => Tool.In(_lab.Gateway, "nft", args);
 
-    private uint Generation()
-    {
-        using var nft = NftConnection.OpenIn(_lab.Gateway);
-        return nft.GetGenerationId();
-    }
+    private uint Generation() => LabTable.Generation(_lab.Gateway);
 
-    /// <summary>The addresses of a set's elements, as nft prints them.</summary>
-    private HashSet<string> Elements(string name)
-    {
-        var text = Set(name);
-        var at = text.IndexOf("elements = {", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return [];
-        }
-
-        var body = text[(at + "elements = {".Length)..text.IndexOf('}', at)];
-        return [.. body.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(e => e.Split(' ')[0])];
-    }
+    private HashSet<string> Elements(string name) => LabTable.Elements(_lab.Gateway, name);
 
     /// <summary>The reply-direction bytes the seen set counted for <paramref name="host"/>.</summary>
     private ulong RepliesCounted(IPAddress host)
